@@ -1,0 +1,58 @@
+// Start-up and list speed of the built CLI against a bare `node -e 0`, in one run.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openRegistry } from '../dist/src/store/registry.js';
+import { fmt, printTable, timeCommand } from './timing.mjs';
+
+const BIN = fileURLToPath(new URL('../bin/happier', import.meta.url));
+const AGENTS = ['claude', 'codex', 'opencode'];
+
+function seededHome(count) {
+  const home = mkdtempSync(join(tmpdir(), `happier-bench-${count}-`));
+  const reg = openRegistry(home, { machineName: 'bench' });
+  const insert = reg.db.prepare(
+    `INSERT INTO sessions (id, agent, backend, vendor_session_id, title, cwd, owner_machine_id, owner_epoch,
+       archived, created_at, updated_at, last_activity_at, terminal) VALUES (?,?,?,?,?,?,?,0,0,?,?,?,NULL)`,
+  );
+  const base = Date.parse('2026-01-01T00:00:00Z');
+  reg.write(() => {
+    for (let i = 0; i < count; i++) {
+      const at = new Date(base + i * 60_000).toISOString();
+      const agent = AGENTS[i % 3];
+      insert.run(randomUUID(), agent, agent === 'codex' ? 'app-server' : 'cli', i % 7 ? randomUUID() : null,
+        `session ${i}: refactor module ${i % 97} and fix the tests`, `/home/dev/projects/repo-${i % 53}/packages/p${i % 11}`,
+        reg.machineId, at, at, at);
+    }
+  });
+  reg.close();
+  return home;
+}
+
+const homes = { 1000: seededHome(1000), 10000: seededHome(10000) };
+const envFor = (home, extra = {}) => ({ ...process.env, HAPPIER_HOME: home, NO_COLOR: '1', ...extra });
+try {
+  const node = process.execPath;
+  const bare = timeCommand([node, '-e', '0']);
+  const cases = [
+    ['happier --version', [node, BIN, '--version'], envFor(homes[1000]), 1.5],
+    ['session list --json (1,000)', [node, BIN, 'session', 'list', '--json'], envFor(homes[1000]), null],
+    ['session list --json (10,000)', [node, BIN, 'session', 'list', '--json'], envFor(homes[10000]), 4],
+    ['session list table (10,000)', [node, BIN, 'session', 'list'], envFor(homes[10000], { COLUMNS: '160' }), 4],
+  ];
+  const rows = [{ command: 'node -e 0 (yardstick)', median: fmt(bare.median), p90: fmt(bare.p90), ratio: '1.00x', target: '', met: '' }];
+  let missed = 0;
+  for (const [name, argv, env, target] of cases) {
+    const t = timeCommand(argv, { env });
+    const ratio = t.median / bare.median;
+    const met = target === null ? '' : ratio <= target ? 'yes' : 'NO';
+    if (met === 'NO') missed++;
+    rows.push({ command: name, median: fmt(t.median), p90: fmt(t.p90), ratio: `${ratio.toFixed(2)}x`, target: target ? `<= ${target}x` : '', met });
+  }
+  printTable(rows);
+  if (missed) console.log(`\n${missed} target(s) missed`);
+} finally {
+  for (const h of Object.values(homes)) rmSync(h, { recursive: true, force: true });
+}

@@ -1,0 +1,26 @@
+/** What the CLI needs from the process it runs in; tests pass their own. */
+export interface OutStream {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+  readonly columns?: number;
+}
+
+export interface CliIO {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdout: OutStream;
+  readonly stderr: OutStream;
+  readonly stdinIsTTY: boolean;
+  readonly cwd: string;
+  readonly homeDir: string;
+  now(): Date;
+}
+
+/**
+ * The width a table must fit: the terminal's when stdout is one, else COLUMNS, else
+ * none at all, so piped output is never cut.
+ */
+export function outputWidth(io: CliIO): number | null {
+  if (io.stdout.isTTY && io.stdout.columns) return io.stdout.columns;
+  const cols = Number(io.env.COLUMNS);
+  return Number.isInteger(cols) && cols > 0 ? cols : null;
+}

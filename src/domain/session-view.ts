@@ -1,0 +1,57 @@
+import { resumeEligibility, type ResumeStatus } from './resume-eligibility.js';
+import type { Session } from './session.js';
+import type { Settings } from './settings.js';
+
+/**
+ * A session as lists and details show it: the record plus what is derived from the
+ * world. It holds the record rather than copying it, since lists build thousands.
+ */
+export interface SessionView {
+  readonly session: Session;
+  readonly active: boolean;
+  readonly resume: ResumeStatus;
+  readonly ownerMachineName: string | null;
+  readonly ownedHere: boolean;
+}
+
+export interface ViewContext {
+  readonly settings: Settings;
+  readonly selfMachineId: string;
+  readonly machineNames: ReadonlyMap<string, string>;
+  /** Names of tmux sessions that have a live pane, from one `tmux list-panes -a`. */
+  readonly liveTmuxSessions: ReadonlySet<string>;
+}
+
+export function isActive(s: Session, selfMachineId: string, live: ReadonlySet<string>): boolean {
+  if (s.ownerMachineId !== selfMachineId || !s.terminal) return false;
+  return s.terminal.kind === 'tmux' && live.has(s.terminal.sessionName);
+}
+
+export function viewSession(s: Session, ctx: ViewContext): SessionView {
+  return {
+    session: s,
+    active: isActive(s, ctx.selfMachineId, ctx.liveTmuxSessions),
+    resume: resumeEligibility(s, ctx.settings),
+    ownerMachineName: ctx.machineNames.get(s.ownerMachineId) ?? null,
+    ownedHere: s.ownerMachineId === ctx.selfMachineId,
+  };
+}
+
+export interface ListFilter {
+  readonly resumable?: boolean;
+  readonly active?: boolean;
+}
+
+/** `--resumable` keeps the `yes` rows that are also inactive and not archived. */
+export function filterViews(views: readonly SessionView[], f: ListFilter): SessionView[] {
+  return views.filter(
+    (v) =>
+      (!f.active || v.active) &&
+      (!f.resumable || (v.resume.status === 'yes' && !v.active && !v.session.archived && v.ownedHere)),
+  );
+}
+
+/** Whether any session could be running in tmux here, so a list can skip asking tmux at all. */
+export function needsLiveness(sessions: readonly Session[], selfMachineId: string): boolean {
+  return sessions.some((s) => s.ownerMachineId === selfMachineId && s.terminal?.kind === 'tmux');
+}

@@ -1,0 +1,52 @@
+/**
+ * The registry's schema, one entry per version. A migration is never edited once it has
+ * shipped; a change is a new entry. `PRAGMA user_version` records how far a database got.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE identity (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+      CREATE TABLE machines (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        ssh_target TEXT,
+        identity_file TEXT,
+        is_self INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        agent TEXT NOT NULL,
+        backend TEXT NOT NULL,
+        vendor_session_id TEXT,
+        title TEXT NOT NULL DEFAULT '',
+        cwd TEXT NOT NULL,
+        owner_machine_id TEXT NOT NULL,
+        owner_epoch INTEGER NOT NULL DEFAULT 0,
+        archived INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        last_activity_at TEXT NOT NULL,
+        terminal TEXT
+      );
+      CREATE INDEX sessions_vendor ON sessions (vendor_session_id);
+      CREATE INDEX sessions_updated ON sessions (updated_at);
+      CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+    `,
+  },
+];
+
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
