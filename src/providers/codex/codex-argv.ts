@@ -1,0 +1,19 @@
+import type { LaunchSpec } from '../provider.js';
+import { assertCodexSessionId } from './codex-session-id.js';
+
+/** A new interactive session; Codex mints the id itself and writes it into the rollout. */
+export function codexLaunchSpec(bin: string, opts: { cwd: string; extraArgs?: readonly string[] }): LaunchSpec {
+  return { bin, args: [...(opts.extraArgs ?? [])], cwd: opts.cwd };
+}
+
+/**
+ * Reopens exactly one conversation. Never `--last`: it filters by cwd and silently starts a
+ * new session when nothing matches. `exec resume` uses the process cwd, so the spec carries it.
+ */
+export function codexResumeSpec(bin: string, opts: { cwd: string; vendorSessionId: string; message?: string }): LaunchSpec {
+  const id = assertCodexSessionId(opts.vendorSessionId);
+  if (opts.message === undefined) return { bin, args: ['resume', id], cwd: opts.cwd };
+  // A prompt that starts with `-` would otherwise be parsed as an option.
+  const prompt = opts.message.startsWith('-') ? ['--', opts.message] : [opts.message];
+  return { bin, args: ['exec', '--skip-git-repo-check', 'resume', id, ...prompt], cwd: opts.cwd };
+}
