@@ -70,5 +70,5 @@ export function recoveryPlan(entry: JournalEntry): RecoveryAction {
 export function canAdvance(from: HandoffStep, to: HandoffStep): boolean {
   if (!isOpen(from)) return false;
   if (to === 'rolled-back') return stepIndex(from) < stepIndex('committed');
-  return stepIndex(to) > stepIndex(from) && to !== 'rolled-back';
+  return stepIndex(to) > stepIndex(from);
 }
