@@ -21,6 +21,12 @@ export function processIO(): CliIO {
 /** Runs one command line and returns its exit code; never throws. */
 export async function execute(args: readonly string[], io: CliIO): Promise<number> {
   const ctx = new CliContext(io);
+  if (args[0] === '__complete') {
+    const { runComplete } = await import('./completion/run-complete.js');
+    await runComplete(ctx, args.slice(1));
+    await ctx.close();
+    return 0;
+  }
   ctx.json = args.includes('--json') || args.includes('--jsonl');
   const program = buildProgram(ctx);
   try {

@@ -1,23 +1,11 @@
 import { Command } from 'commander';
-import { readFileSync } from 'node:fs';
 import { HappierError } from '../domain/errors.js';
 import type { CliContext } from './context.js';
+import { packageInfo } from './package-info.js';
 import { sessionCommand } from './commands/session.js';
 import { settingsCommand } from './commands/settings.js';
+import { completionCommand } from './commands/completion.js';
 import { listSessions } from './commands/session-list.js';
-
-/** The package's version, from the nearest package.json above this file (bundled or not). */
-function version(): string {
-  for (let url = new URL('.', import.meta.url); ; url = new URL('..', url)) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL('package.json', url), 'utf8')) as { name?: string; version: string };
-      if (pkg.name === 'happier') return pkg.version;
-    } catch {
-      // not here; keep climbing
-    }
-    if (url.pathname === '/') return '0.0.0';
-  }
-}
 
 /** `session list` becomes `session_list`: the JSON envelope's kind. */
 function kindOf(cmd: Command): string {
@@ -29,7 +17,7 @@ function kindOf(cmd: Command): string {
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('happier')
     .description('Find, resume, attach to and hand off AI coding agent sessions across machines')
-    .version(version(), '-V, --version')
+    .version(packageInfo().version, '-V, --version')
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
@@ -42,6 +30,7 @@ export function buildProgram(ctx: CliContext): Command {
 
   program.addCommand(sessionCommand(ctx));
   program.addCommand(settingsCommand(ctx));
+  program.addCommand(completionCommand(ctx));
 
   program.allowExcessArguments(true).action(async () => {
     if (program.args.length > 0) {
