@@ -42,7 +42,7 @@ export interface MockModelApi {
 }
 
 export interface MockModelApiOptions {
-  /** The answer text; the default is a short sentence with the request's number in it. */
+  /** The answer text; by default `Mock reply number N.`, or MOCK_TITLE to a title request. */
   reply?: (req: { kind: MockApiKind; body: unknown; seq: number }) => string;
 }
 
