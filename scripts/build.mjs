@@ -36,3 +36,30 @@ await build({
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   logLevel: 'warning',
 });
+
+// The man page is generated from the built command tree, so it runs after the compile.
+execFileSync(process.execPath, ['scripts/gen-man.mjs'], { cwd: root, stdio: 'inherit' });
+
+// The agent uploaded to peers without happier: one self-contained file (no native modules)
+// plus its sha256, which the peer checks before running it.
+{
+  const { createHash } = await import('node:crypto');
+  const { readFileSync, writeFileSync } = await import('node:fs');
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  await build({
+    absWorkingDir: root,
+    entryPoints: { 'happier-agent': 'src/transfer/agent/agent-entry.ts' },
+    outdir: 'dist/agent',
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    outExtension: { '.js': '.mjs' },
+    define: { __HAPPIER_VERSION__: JSON.stringify(pkg.version) },
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    logLevel: 'warning',
+  });
+  const agent = new URL('../dist/agent/happier-agent.mjs', import.meta.url);
+  const sha = createHash('sha256').update(readFileSync(agent)).digest('hex');
+  writeFileSync(new URL('../dist/agent/happier-agent.mjs.sha256', import.meta.url), `${sha}  happier-agent.mjs\n`);
+}

@@ -1,0 +1,37 @@
+/**
+ * One line per stable error code, for the man page and `happier doctor`. Keyed loosely
+ * so a new code can land before its line; the man-page test insists every code has one.
+ */
+export const ERROR_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  NOT_FOUND: 'no session, machine or code matches what was named',
+  AMBIGUOUS: 'an id prefix matches more than one session; the candidates are listed',
+  ARCHIVED: 'the session is archived; unarchive it first',
+  ALREADY_ACTIVE: 'the session is running; attach to it instead',
+  NOT_RESUMABLE: 'the session cannot be resumed; `reason` says why (off, unsupported, disabled, missing-id)',
+  PATH_MISSING: "the session's working directory no longer exists",
+  MACHINE_OFFLINE: 'the machine could not be reached',
+  MACHINE_UNKNOWN: 'no machine by that name is configured',
+  UNSUPPORTED_PROVIDER: 'the provider cannot do this here (or is missing on the target)',
+  UNSAFE_PATH: 'a path is unsafe to copy or write (the root, the home directory, or outside the destination)',
+  CONFLICT: 'something different already exists where happier would write',
+  PROVIDER_FAILED: "the provider's own command failed; its words are quoted",
+  PAIRING_EXPIRED: 'the pairing code has expired',
+  PAIRING_REVOKED: 'the pairing code was revoked',
+  PAIRING_CLAIMED: 'the pairing code was already used',
+  USAGE: 'the command line is wrong (exit status 2)',
+  REGISTRY_CORRUPT: 'the registry file is not a valid database; it was left untouched',
+  REGISTRY_UNREADABLE: 'the registry cannot be opened (permissions, or not a file)',
+  REGISTRY_TOO_NEW: 'the registry was written by a newer happier',
+  NOT_ATTACHABLE: 'the session cannot be attached to from here; the message says where it runs',
+  NOT_OWNER: 'another machine owns the session; the hint gives the ssh line that reaches it',
+  HOST_KEY_UNKNOWN: "the peer's host key is not in known_hosts; accept it explicitly",
+  HOST_KEY_CHANGED: "the peer's host key differs from known_hosts",
+  SSH_FAILED: 'the SSH connection failed',
+  PROTOCOL: 'the peer spoke the agent protocol wrongly, or another version of it',
+  TRANSFER_FAILED: 'a transfer failed; the destination is as it was, or complete',
+  SERVER_UNAVAILABLE: 'the sync server could not be reached',
+  NOT_CONNECTED: 'this machine is not connected to a sync server',
+  RATE_LIMITED: 'too many attempts; wait and try again',
+  PEER_INCOMPATIBLE: 'the peer runs a happier or Node.js too old to work with this one',
+  INTERNAL: 'an unexpected failure; HAPPIER_DEBUG=1 shows the stack trace',
+};
