@@ -1,0 +1,166 @@
+import { type Dirent, lstatSync, readdirSync, readFileSync, readlinkSync, type Stats } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import { readGitIgnoreSources, type Env } from './git-config.js';
+import { TreeIgnore } from './ignore-rules.js';
+import type { FileEntry, SkippedEntry, SkippedKind } from './protocol.js';
+
+export interface FileListOptions {
+  /** Apply git's ignore rules (default true). false sends everything. */
+  readonly ignoreRules?: boolean;
+  /** Globs (picomatch, dot files included) that bring ignored paths back: `dist/**`, `.env.local`. */
+  readonly include?: readonly string[];
+  /** Where HOME, XDG_CONFIG_HOME and GIT_CONFIG_* come from (default: process.env). */
+  readonly env?: Env;
+}
+
+export interface FileList {
+  /** Parents before children, siblings sorted. */
+  readonly entries: FileEntry[];
+  readonly skipped: SkippedEntry[];
+  readonly rules: TreeIgnore;
+  readonly root: { readonly mode: number; readonly mtimeMs: number };
+}
+
+/** How a directory's children are judged during the walk. */
+const enum Scope {
+  /** Ignore rules apply. */
+  Rules,
+  /** Inside an ignored directory: only what an include glob names comes back. */
+  Ignored,
+  /** Inside `.git` or an included directory: everything. */
+  All,
+}
+
+/**
+ * Walks the source tree without following symlinks. Uses synchronous lstat in a tight loop:
+ * for tens of thousands of entries it is several times faster than one awaited call each,
+ * and the list must be complete before the receiver can decide anything anyway.
+ */
+export function buildFileList(root: string, opts: FileListOptions = {}): FileList {
+  const absRoot = resolve(root);
+  const rootStat = lstatSync(absRoot);
+  const useRules = opts.ignoreRules ?? true;
+  const env = opts.env ?? process.env;
+  const sources = useRules ? readGitIgnoreSources(absRoot, env) : undefined;
+  const prefix = sources?.repoRoot ? relative(sources.repoRoot, absRoot).split(sep).join('/') : '';
+  const rules = new TreeIgnore(prefix, opts.include ?? [], sources?.ignoreCase ?? false, useRules);
+  if (sources) {
+    rules.addLayer('', sources.globalExcludes);
+    rules.addLayer('', sources.infoExclude);
+    // .gitignore files above the synced root still speak for it when it sits inside a repository.
+    if (sources.repoRoot && prefix) {
+      const parts = prefix.split('/');
+      for (let i = 0; i < parts.length; i++) {
+        const base = parts.slice(0, i).join('/');
+        rules.addLayer(base, readText(join(sources.repoRoot, base, '.gitignore')));
+      }
+    }
+  }
+
+  const entries: FileEntry[] = [];
+  const skipped: SkippedEntry[] = [];
+  /** Directories inside ignored ones, listed only once something under them comes back. */
+  const pending: FileEntry[] = [];
+
+  const emit = (e: FileEntry): void => {
+    if (pending.length) {
+      for (const p of pending) entries.push(p);
+      pending.length = 0;
+    }
+    entries.push(e);
+  };
+
+  const walk = (dirAbs: string, dirRel: string, scope: Scope): void => {
+    let dirents: Dirent[];
+    try {
+      dirents = readdirSync(dirAbs, { withFileTypes: true });
+    } catch {
+      skipped.push({ path: dirRel, kind: 'unreadable' });
+      return;
+    }
+    dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    if (scope === Scope.Rules && useRules && dirents.some((d) => d.name === '.gitignore' && !d.isDirectory())) {
+      const base = prefix ? (dirRel ? `${prefix}/${dirRel}` : prefix) : dirRel;
+      rules.addLayer(base, readText(join(dirAbs, '.gitignore')));
+    }
+    for (const d of dirents) {
+      const rel = dirRel ? `${dirRel}/${d.name}` : d.name;
+      const abs = join(dirAbs, d.name);
+      let st: Stats;
+      try {
+        st = lstatSync(abs);
+      } catch {
+        continue; // vanished between readdir and lstat
+      }
+      const isDir = st.isDirectory();
+      let childScope = scope;
+      if (scope === Scope.Rules) {
+        if (d.name === '.git') childScope = Scope.All;
+        else if (rules.ignored(rel, isDir)) {
+          if (rules.included(rel)) childScope = Scope.All;
+          else if (isDir && rules.mayIncludeUnder(rel)) childScope = Scope.Ignored;
+          else continue;
+        }
+      } else if (scope === Scope.Ignored) {
+        if (rules.included(rel)) childScope = Scope.All;
+        else if (isDir && rules.mayIncludeUnder(rel)) childScope = Scope.Ignored;
+        else continue;
+      }
+      const special = specialKind(st);
+      if (special) {
+        if (childScope !== Scope.Ignored) skipped.push({ path: rel, kind: special });
+        continue;
+      }
+      const entry = toEntry(rel, abs, st);
+      if (entry === undefined) {
+        skipped.push({ path: rel, kind: 'unreadable' });
+        continue;
+      }
+      if (childScope === Scope.Ignored) {
+        if (isDir) {
+          const depth = pending.length;
+          pending.push(entry);
+          walk(abs, rel, Scope.Ignored);
+          if (pending.length > depth) pending.length = depth;
+        }
+        continue;
+      }
+      emit(entry);
+      if (isDir) walk(abs, rel, childScope);
+    }
+  };
+
+  walk(absRoot, '', Scope.Rules);
+  return { entries, skipped, rules, root: { mode: rootStat.mode & 0o7777, mtimeMs: Math.floor(rootStat.mtimeMs) } };
+}
+
+function toEntry(rel: string, abs: string, st: Stats): FileEntry | undefined {
+  const mtimeMs = Math.floor(st.mtimeMs);
+  const mode = st.mode & 0o7777;
+  if (st.isFile()) return { path: rel, type: 'file', size: st.size, mtimeMs, mode };
+  if (st.isDirectory()) return { path: rel, type: 'dir', size: 0, mtimeMs, mode };
+  if (st.isSymbolicLink()) {
+    try {
+      return { path: rel, type: 'symlink', size: 0, mtimeMs, mode, target: readlinkSync(abs) };
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+function specialKind(st: Stats): SkippedKind | undefined {
+  if (st.isSocket()) return 'socket';
+  if (st.isFIFO()) return 'fifo';
+  if (st.isCharacterDevice()) return 'char-device';
+  if (st.isBlockDevice()) return 'block-device';
+  return undefined;
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
