@@ -32,6 +32,12 @@ export interface ScanCache {
   prune(agent: Agent, seen: ReadonlySet<string>): void;
 }
 
+/** Optional extras for a scan; a provider may ignore them. */
+export interface DiscoverOptions {
+  /** Called as files are scanned, for a progress bar on a TTY. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
 export type MessageRole = 'user' | 'assistant' | 'system' | 'tool';
 
 export interface TranscriptMessage {
@@ -91,7 +97,7 @@ export interface Provider {
   /** Whether `id` has this provider's vendor id shape (UUID, `ses_…`). */
   isVendorId(id: string): boolean;
 
-  discover(ctx: ProviderContext, cache: ScanCache): Promise<DirectSession[]>;
+  discover(ctx: ProviderContext, cache: ScanCache, opts?: DiscoverOptions): Promise<DirectSession[]>;
   readTranscript(ctx: ProviderContext, vendorSessionId: string, opts?: { lastMessages?: number }): Promise<Transcript>;
 
   /** A new session. Claude is given its id up front (`--session-id`); others report it later. */

@@ -47,6 +47,33 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    sql: `
+      CREATE TABLE scan_cache (
+        agent TEXT NOT NULL,
+        path TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        mtime_ms REAL NOT NULL,
+        offset INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        session TEXT,
+        PRIMARY KEY (agent, path)
+      );
+    `,
+  },
+  {
+    version: 3,
+    sql: `
+      CREATE TABLE server_connection (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        url TEXT NOT NULL,
+        machine_token TEXT NOT NULL,
+        account_id TEXT NOT NULL,
+        connected_at TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

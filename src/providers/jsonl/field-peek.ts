@@ -64,3 +64,20 @@ export function peekLastString(buf: Buffer, key: string): string | undefined {
 export function hasStringField(buf: Buffer, key: string, value: string): boolean {
   return buf.indexOf(`"${key}":${JSON.stringify(value)}`) !== -1;
 }
+
+/**
+ * The beginning of the string value of `key`, even when the buffer ends inside it (a
+ * window of a very long line): what a title needs from a 20 MB pasted prompt.
+ */
+export function peekStringStart(buf: Buffer, key: string, maxChars = 500): string | undefined {
+  const n = needleFor(key);
+  const at = buf.indexOf(n);
+  if (at === -1) return undefined;
+  const start = at + n.length;
+  const end = stringEnd(buf, start);
+  if (end !== -1) return decodeString(buf, start, end)?.slice(0, maxChars);
+  let raw = buf.toString('utf8', start, Math.min(buf.length, start + maxChars * 6));
+  // Drop an escape sequence the window cut in half, so the rest still decodes.
+  raw = raw.replace(/\\u[0-9a-fA-F]{0,3}$/, '').replace(/(^|[^\\])((?:\\\\)*)\\$/, '$1$2');
+  return decodeString(Buffer.from(raw), 0, Buffer.byteLength(raw))?.slice(0, maxChars);
+}

@@ -1,0 +1,65 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { HappierError } from '../../domain/errors.js';
+import { isClaudeSessionId } from './claude-argv.js';
+
+export interface TranscriptFile {
+  readonly vendorSessionId: string;
+  readonly projectDir: string;
+  readonly path: string;
+}
+
+function readdirOrEmpty(dir: string): import('node:fs').Dirent[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+    throw err;
+  }
+}
+
+/** Every `projects/<slug>/<uuid>.jsonl` under the root; other files (subagents, notes) are not sessions. */
+export function listTranscripts(root: string): TranscriptFile[] {
+  const projects = join(root, 'projects');
+  const out: TranscriptFile[] = [];
+  for (const d of readdirOrEmpty(projects)) {
+    if (!d.isDirectory()) continue;
+    const projectDir = join(projects, d.name);
+    for (const f of readdirOrEmpty(projectDir)) {
+      if (!f.name.endsWith('.jsonl') || !(f.isFile() || f.isSymbolicLink())) continue;
+      const id = f.name.slice(0, -'.jsonl'.length);
+      if (isClaudeSessionId(id)) out.push({ vendorSessionId: id.toLowerCase(), projectDir, path: join(projectDir, f.name) });
+    }
+  }
+  return out;
+}
+
+/**
+ * The transcript of one session. The id is looked for in every project folder rather
+ * than only under the slug of a remembered cwd: the folder that really exists is what
+ * Claude will use. If the same id is in several folders, the latest written wins.
+ */
+export function findTranscript(root: string, vendorSessionId: string): TranscriptFile {
+  const id = vendorSessionId.toLowerCase();
+  const projects = join(root, 'projects');
+  const found: { file: TranscriptFile; mtimeMs: number }[] = [];
+  for (const d of readdirOrEmpty(projects)) {
+    if (!d.isDirectory()) continue;
+    const path = join(projects, d.name, `${id}.jsonl`);
+    try {
+      const st = statSync(path);
+      if (st.isFile()) found.push({ file: { vendorSessionId: id, projectDir: join(projects, d.name), path }, mtimeMs: st.mtimeMs });
+    } catch {
+      // not in this project folder
+    }
+  }
+  found.sort((a, b) => b.mtimeMs - a.mtimeMs);
+  const best = found[0];
+  if (!best) {
+    throw new HappierError('NOT_FOUND', `no Claude session ${id} under ${projects}`, {
+      hint: 'run `happier direct list --agent claude` to see the sessions found on this machine',
+    });
+  }
+  return best.file;
+}
