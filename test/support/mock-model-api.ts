@@ -52,8 +52,42 @@ export const MOCK_MODEL = 'mock-model';
 export const MOCK_TITLE = 'Mock session title';
 const TITLE_REQUEST = /You are a title generator|Generate a title for this conversation/i;
 
-const defaultReply = ({ seq, body }: { seq: number; body: unknown }): string =>
-  TITLE_REQUEST.test(JSON.stringify(body)) ? MOCK_TITLE : `Mock reply number ${seq}.`;
+function defaultReply({ seq, body }: { seq: number; body: unknown }): string {
+  const text = TITLE_REQUEST.test(JSON.stringify(body)) ? MOCK_TITLE : `Mock reply number ${seq}.`;
+  const schema = structuredOutputSchema(body);
+  return schema ? JSON.stringify(valueFor(schema, text)) : text;
+}
+
+interface JsonSchema {
+  type?: string;
+  properties?: Record<string, JsonSchema>;
+  items?: JsonSchema;
+}
+
+/**
+ * Claude asks for some answers as JSON (`output_config.format`, e.g. `{title}` for the
+ * session title it shows) and drops an answer that does not parse.
+ */
+function structuredOutputSchema(body: unknown): JsonSchema | null {
+  const format = (body as { output_config?: { format?: { type?: unknown; schema?: unknown } } } | null)?.output_config?.format;
+  return format?.type === 'json_schema' && typeof format.schema === 'object' && format.schema !== null ? (format.schema as JsonSchema) : null;
+}
+
+function valueFor(schema: JsonSchema, text: string, key = ''): unknown {
+  switch (schema.type) {
+    case 'object':
+      return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([k, v]) => [k, valueFor(v, text, k)]));
+    case 'array':
+      return [];
+    case 'boolean':
+      return false;
+    case 'number':
+    case 'integer':
+      return 0;
+    default:
+      return key === 'title' ? MOCK_TITLE : text;
+  }
+}
 
 export async function startMockModelApi(opts: MockModelApiOptions = {}): Promise<MockModelApi> {
   const requests: RecordedRequest[] = [];

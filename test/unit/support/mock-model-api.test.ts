@@ -72,6 +72,16 @@ describe('mock model API', () => {
     expect(body.stop_reason).toBe('end_turn');
   });
 
+  it('answers a structured-output request (the Claude session title) with JSON that fits its schema', async () => {
+    const res = await post('/v1/messages', {
+      model: 'claude-x',
+      messages: [{ role: 'user', content: 'Write the title in the language the user wrote in' }],
+      output_config: { format: { type: 'json_schema', schema: { type: 'object', properties: { title: { type: 'string' } }, required: ['title'] } } },
+    });
+    const body = (await res.json()) as { content: { text: string }[] };
+    expect(JSON.parse(body.content[0]!.text)).toEqual({ title: MOCK_TITLE });
+  });
+
   it('counts tokens without logging a model request', async () => {
     const mark = mock.mark();
     const res = await post('/v1/messages/count_tokens', { messages: [{ role: 'user', content: 'ZEBRA' }] });
