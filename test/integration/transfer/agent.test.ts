@@ -1,0 +1,161 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HappierError } from '../../../src/domain/errors.js';
+import { getFile, putFile } from '../../../src/transfer/agent/agent-files.js';
+import { localAgentBundle, uploadAgentBundle } from '../../../src/transfer/agent/agent-launch.js';
+import { PeerConnector } from '../../../src/transfer/peer-connector.js';
+import type { SshEnv } from '../../../src/transfer/ssh/ssh-connection.js';
+import { startSshd, type SshdPeer } from '../../helpers/sshd.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+
+const VERSION = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')).version as string;
+let peer: SshdPeer;
+const tmp = tempDir('happier-agent-');
+let sshEnv: SshEnv;
+
+function connector(): PeerConnector {
+  return new PeerConnector(sshEnv, { version: VERSION, machineId: 'local-machine', env: {} });
+}
+
+function address(p: SshdPeer) {
+  return { name: 'peer', sshTarget: `${p.user}@127.0.0.1:${p.port}`, identityFile: p.clientKey };
+}
+
+beforeAll(async () => {
+  peer = await startSshd();
+  const kh = join(tmp.path, 'known_hosts');
+  writeFileSync(kh, peer.knownHostsLine + '\n');
+  sshEnv = { env: { HAPPIER_KNOWN_HOSTS: kh, HAPPIER_SSH_CONFIG: join(tmp.path, 'none') }, homeDir: tmp.path, localUser: 'me' };
+});
+
+afterAll(async () => {
+  await peer?.stop();
+  tmp.cleanup();
+});
+
+async function failure(p: Promise<unknown>): Promise<HappierError> {
+  try {
+    await p;
+  } catch (err) {
+    expect(err).toBeInstanceOf(HappierError);
+    return err as HappierError;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('the remote agent over a real sshd', () => {
+  it('uploads the bundled agent to a peer without happier, checks its hash, and reuses it', async () => {
+    const bundle = localAgentBundle({});
+    const landed = join(peer.home, '.happier', 'agent', VERSION, 'happier-agent.mjs');
+    const peers = connector();
+    const first = await peers.connect(address(peer));
+    expect(first.agent.via).toBe('bundle');
+    expect(first.agent.uploaded).toBe(true);
+    expect(createHash('sha256').update(readFileSync(landed)).digest('hex')).toBe(bundle.sha256);
+    expect(first.info).toMatchObject({ protocol: 1, happierVersion: VERSION, flavor: 'bundled', homeDir: peer.home, node: process.version });
+    expect(first.info.machineId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await first.agent.endpoint.call('ping')).toHaveProperty('now');
+    await peers.closeAll();
+
+    const again = connector();
+    const second = await again.connect(address(peer));
+    expect(second.agent.uploaded).toBe(false);
+    expect(second.info.machineId).toBe(first.info.machineId);
+    await again.closeAll();
+
+    // A file changed on the peer is replaced, never run.
+    writeFileSync(landed, 'process.exit(1)\n');
+    const third = connector();
+    const p3 = await third.connect(address(peer));
+    expect(p3.agent.uploaded).toBe(true);
+    expect(readFileSync(landed).equals(bundle.bytes)).toBe(true);
+    await third.closeAll();
+  });
+
+  it('refuses an upload whose bytes do not match the hash, leaving nothing in place', async () => {
+    const peers = connector();
+    const p = await peers.connect(address(peer));
+    const tampered = Buffer.from('console.log("not the agent")\n');
+    const err = await failure(uploadAgentBundle(p.ssh, tampered, localAgentBundle({}).sha256, '9.9.9-test'));
+    expect(err.code).toBe('TRANSFER_FAILED');
+    expect(err.details.reason).toBe('hash-mismatch');
+    const dir = join(peer.home, '.happier', 'agent', '9.9.9-test');
+    expect(existsSync(join(dir, 'happier-agent.mjs'))).toBe(false);
+    expect(readFileSync(join(peer.home, '.happier', 'agent', VERSION, 'happier-agent.mjs')).length).toBeGreaterThan(1000);
+    await peers.closeAll();
+  });
+
+  it('refuses a peer whose node is older than 20, saying so', async () => {
+    const bin = join(tmp.path, 'old-node-bin');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, 'node'), '#!/bin/sh\necho v18.19.0\n');
+    chmodSync(bin, 0o755);
+    chmodSync(join(bin, 'node'), 0o755);
+    chmodSync(tmp.path, 0o755);
+    const old = await startSshd({ path: `${bin}:/usr/bin:/bin` });
+    try {
+      writeFileSync(sshEnv.env.HAPPIER_KNOWN_HOSTS!, `${peer.knownHostsLine}\n${old.knownHostsLine}\n`);
+      const peers = connector();
+      const err = await failure(peers.connect(address(old)));
+      expect(err.code).toBe('PEER_INCOMPATIBLE');
+      expect(err.message).toContain('v18.19.0');
+      expect(err.message).toMatch(/Node 20 or newer/);
+      await peers.closeAll();
+    } finally {
+      await old.stop();
+    }
+  });
+
+  it('carries many file streams at once, big and small, each checked by hash', async () => {
+    const peers = connector();
+    const p = await peers.connect(address(peer));
+    const local = join(tmp.path, 'files');
+    mkdirSync(local, { recursive: true });
+    const remoteDir = join(peer.home, 'incoming');
+    await p.agent.endpoint.call('fs.mkdir', { path: remoteDir });
+    const big = randomBytes(24 * 1024 * 1024);
+    writeFileSync(join(local, 'big.bin'), big);
+    const small = Array.from({ length: 60 }, (_, i) => {
+      const f = join(local, `small-${i}.txt`);
+      writeFileSync(f, `file ${i}\n`.repeat(i * 100 + 1));
+      return f;
+    });
+    const t0 = Date.now();
+    let smallDoneAt = 0;
+    const bigPut = putFile(p.agent.endpoint, join(local, 'big.bin'), join(remoteDir, 'big.bin'));
+    const smallPuts = Promise.all(small.map((f, i) => putFile(p.agent.endpoint, f, join(remoteDir, `small-${i}.txt`)))).then((r) => {
+      smallDoneAt = Date.now();
+      return r;
+    });
+    const [bigResult] = await Promise.all([bigPut, smallPuts]);
+    const bigDoneAt = Date.now();
+    expect(bigResult.size).toBe(big.length);
+    expect(readFileSync(join(remoteDir, 'big.bin')).equals(big)).toBe(true);
+    for (let i = 0; i < small.length; i++) expect(readFileSync(join(remoteDir, `small-${i}.txt`))).toEqual(readFileSync(small[i]!));
+    // Small streams are not stuck behind the big one.
+    expect(smallDoneAt - t0).toBeLessThan(bigDoneAt - t0);
+
+    const back = join(local, 'big-back.bin');
+    await getFile(p.agent.endpoint, join(remoteDir, 'big.bin'), back);
+    expect(readFileSync(back).equals(big)).toBe(true);
+    const listing = await p.agent.endpoint.call<{ name: string }[]>('fs.list', { path: remoteDir });
+    expect(listing.map((e) => e.name)).toContain('big.bin');
+    expect(listing.some((e) => e.name.startsWith('.happier-tmp-'))).toBe(false);
+    await peers.closeAll();
+  });
+
+  it('refuses relative and dot-dot paths from the other side', async () => {
+    const peers = connector();
+    const p = await peers.connect(address(peer));
+    for (const path of ['relative/x', '/tmp/../etc/passwd', '/a/./b', '']) {
+      const err = await failure(p.agent.endpoint.call('fs.stat', { path }));
+      expect(err.code).toBe('UNSAFE_PATH');
+    }
+    const err = await failure(p.agent.endpoint.call('staging.remove', { path: peer.home }));
+    expect(err.code).toBe('UNSAFE_PATH');
+    expect(existsSync(peer.home)).toBe(true);
+    await peers.closeAll();
+  });
+});
