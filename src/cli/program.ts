@@ -6,6 +6,8 @@ import { sessionCommand } from './commands/session.js';
 import { settingsCommand } from './commands/settings.js';
 import { completionCommand } from './commands/completion.js';
 import { listSessions } from './commands/session-list.js';
+import { serverCommand } from './commands/server.js';
+import { pairCommand } from './commands/pair.js';
 
 /** `session list` becomes `session_list`: the JSON envelope's kind. */
 function kindOf(cmd: Command): string {
@@ -31,6 +33,8 @@ export function buildProgram(ctx: CliContext): Command {
   program.addCommand(sessionCommand(ctx));
   program.addCommand(settingsCommand(ctx));
   program.addCommand(completionCommand(ctx));
+  program.addCommand(serverCommand(ctx));
+  program.addCommand(pairCommand(ctx));
 
   program.allowExcessArguments(true).action(async () => {
     if (program.args.length > 0) {

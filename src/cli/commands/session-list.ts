@@ -17,6 +17,7 @@ export interface ListOptions {
   agent?: Agent;
   plain?: boolean;
   json?: boolean;
+  everywhere?: boolean;
 }
 
 export function sessionListCommand(ctx: CliContext): Command {
@@ -30,11 +31,13 @@ export function sessionListCommand(ctx: CliContext): Command {
     .addOption(new Option('--agent <agent>', 'only this provider').choices(AGENTS))
     .addOption(new Option('--plain', 'one line per session: id agent active|inactive path').conflicts('json'))
     .option('--json', 'JSON envelope on stdout')
+    .option('--everywhere', 'also the sessions of the other machines of the account (needs the sync server)')
     .action(async (opts: ListOptions) => listSessions(ctx, opts));
 }
 
 export async function listSessions(ctx: CliContext, opts: ListOptions): Promise<void> {
   if (opts.archived && opts.all) throw new HappierError('USAGE', '--archived and --all cannot be used together');
+  if (opts.everywhere) return (await import('./session-list-everywhere.js')).listEverywhere(ctx, opts);
   const store = await ctx.store();
   const archived: ArchiveFilter = opts.all ? 'all' : opts.archived ? 'archived' : 'live';
   const sessions = store.sessions.list({ archived, ...(opts.agent ? { agent: opts.agent } : {}) });

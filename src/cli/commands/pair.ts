@@ -1,0 +1,116 @@
+import { Command } from 'commander';
+import { spawn } from 'node:child_process';
+import { HappierError } from '../../domain/errors.js';
+import { outputWidth } from '../cli-io.js';
+import type { CliContext } from '../context.js';
+import { okEnvelope } from '../output/json-envelope.js';
+import { formatPairingTable, untilText } from '../output/server-output.js';
+import { openClient } from './server.js';
+
+const service = () => import('../../pairing/pairing-service.js');
+const TTL_MAX = 3600;
+
+export function pairCommand(ctx: CliContext): Command {
+  const cmd = new Command('pair').description('device handoff: short codes that open a session on another device');
+
+  cmd
+    .command('issue <id>')
+    .description('print a single-use code that opens this session on another device')
+    .option('--ttl <seconds>', 'how long the code stays valid', '120')
+    .option('--json', 'JSON envelope on stdout')
+    .action(async (selector: string, opts: { ttl: string; json?: boolean }) => {
+      const ttlSec = Number(opts.ttl);
+      if (!Number.isInteger(ttlSec) || ttlSec < 1 || ttlSec > TTL_MAX) {
+        throw new HappierError('USAGE', `--ttl must be a whole number of seconds from 1 to ${TTL_MAX}`);
+      }
+      const [{ issuePairing }, sync, store] = await Promise.all([service(), openClient(ctx), ctx.store()]);
+      const session = store.sessions.resolve(selector);
+      const owner = store.machines.get(session.ownerMachineId);
+      const presence = await sync.presence();
+      const ownerPresence = presence.find((p) => p.machineId === session.ownerMachineId);
+      const issued = await issuePairing(sync, {
+        session,
+        ttlSec,
+        ownerName: owner?.name ?? ownerPresence?.name ?? session.ownerMachineId,
+        selfName: store.machines.self().name,
+        ownerSshTarget: ownerPresence?.sshTarget ?? owner?.sshTarget ?? null,
+        now: ctx.io.now(),
+      });
+      const data = { code: issued.code.text, sessionId: session.id, expiresAt: issued.expiresAt, ttlSec: issued.ttlSec };
+      if (opts.json) return ctx.out(okEnvelope(ctx.kind, data) + '\n');
+      ctx.out(`${data.code}\n`);
+      ctx.note(`expires ${untilText(data.expiresAt, ctx.io.now())} (${data.expiresAt}); on the other device run: happier pair claim ${data.code}`);
+    });
+
+  const claim = cmd
+    .command('claim <code>')
+    .description('open the session a code points to: attach here, or through `ssh -t` to its owner')
+    .option('--print', 'print the command instead of running it')
+    .option('--json', 'JSON envelope with the session and the command, without running it')
+    .action(async (code: string, opts: { print?: boolean; json?: boolean }) => {
+      const [{ claimPairing }, { planClaim }, sync, store] = await Promise.all([
+        service(),
+        import('../../pairing/claim-plan.js'),
+        openClient(ctx),
+        ctx.store(),
+      ]);
+      const ticket = await claimPairing(sync, code);
+      const plan = planClaim(ticket, store.registry.machineId, store.machines.list());
+      if (opts.json) return ctx.out(okEnvelope(ctx.kind, { session: ticket.session, source: ticket.source, route: ticket.route, plan }) + '\n');
+      if (opts.print) return ctx.out(plan.argv.join(' ') + '\n');
+      ctx.note(`opening "${ticket.session.title || ticket.session.id}" from ${ticket.source.name}`);
+      if (plan.kind === 'local') return attachHere(ctx, claim, plan.sessionId, plan.argv);
+      await runInherited(plan.argv);
+    });
+
+  cmd
+    .command('revoke <code>')
+    .description('cancel a code before anyone claims it (the whole code or its first group)')
+    .option('--json', 'JSON envelope on stdout')
+    .action(async (code: string, opts: { json?: boolean }) => {
+      const [{ revokePairing }, sync] = await Promise.all([service(), openClient(ctx)]);
+      const r = await revokePairing(sync, code);
+      if (opts.json) return ctx.out(okEnvelope(ctx.kind, r) + '\n');
+      ctx.out(`revoked\n`);
+    });
+
+  cmd
+    .command('list')
+    .description('codes issued by this account: issued, claimed, revoked or expired')
+    .option('--json', 'JSON envelope on stdout')
+    .action(async (opts: { json?: boolean }) => {
+      const [{ listPairings }, sync] = await Promise.all([service(), openClient(ctx)]);
+      const pairings = await listPairings(sync);
+      if (opts.json) return ctx.out(okEnvelope(ctx.kind, { pairings }) + '\n');
+      if (pairings.length === 0) return ctx.note('no pairing codes yet; `happier pair issue <id>` makes one');
+      ctx.out(formatPairingTable(pairings, { now: ctx.io.now(), width: outputWidth(ctx.io), chalk: ctx.chalk }));
+    });
+  return cmd;
+}
+
+/** Runs the terminal layer's own `attach` command when this build has one. */
+async function attachHere(ctx: CliContext, from: Command, sessionId: string, argv: readonly string[]): Promise<void> {
+  let root = from;
+  while (root.parent) root = root.parent;
+  const attach = root.commands.find((c) => c.name() === 'attach');
+  if (!attach) {
+    ctx.note('this session runs on this machine; attach to it with:');
+    ctx.out(argv.join(' ') + '\n');
+    return;
+  }
+  await attach.parseAsync([sessionId], { from: 'user' });
+}
+
+function runInherited(argv: readonly string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: 'inherit' });
+    child.on('error', (err) =>
+      reject(new HappierError('SSH_FAILED', `could not run ${argv[0]}: ${err.message}`, { hint: 'is OpenSSH installed and on PATH?' })),
+    );
+    child.on('close', (code) =>
+      code === 0
+        ? resolve()
+        : reject(new HappierError('SSH_FAILED', `\`${argv.join(' ')}\` exited with ${code}`, { hint: 'check that the owner is reachable: `happier machine ping`' })),
+    );
+  });
+}

@@ -1,0 +1,324 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { hashToken, verifierMatches, type CodePurpose } from './code-keys.js';
+import { claimRefusal, effectiveStatus, LINK_TTL_SEC, MAX_FAILED_PROOFS, PAIR_TTL_MAX_SEC } from './code-rules.js';
+import { decideCas, decidePublish } from './ownership-rules.js';
+import type { PresenceEntry, PresenceHub } from './presence-hub.js';
+import type { RateLimiter } from './rate-limiter.js';
+import type { MachineRow, ServerStore, SessionRecordRow } from './server-store.js';
+import { asObject, B64URL, bad, HEX64, ID_PATTERN, int, isoTime, list, str, WireError, type Body } from './wire-validate.js';
+
+/** The caller of a request, once its bearer token has been checked. */
+export interface Caller {
+  readonly machine: MachineRow;
+  readonly ip: string;
+}
+
+export interface Limits {
+  readonly perCaller: RateLimiter;
+  readonly perIp: RateLimiter;
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+const SSH_TARGET = /^[A-Za-z0-9._@:\[\]-]{1,200}$/;
+const CIPHERTEXT_MAX = 64 * 1024;
+const PUBLISH_BATCH_MAX = 500;
+const CODE_HISTORY = 200;
+/** Codes stay listable for a day after they expire, then go. */
+const CODE_RETENTION_MS = 24 * 3600_000;
+
+export function recordJson(r: SessionRecordRow) {
+  return {
+    sessionId: r.session_id,
+    ownerMachineId: r.owner_machine_id,
+    ownerEpoch: r.owner_epoch,
+    updatedAt: r.updated_at,
+    ciphertext: r.ciphertext,
+  };
+}
+
+/**
+ * Every route's logic, on validated input. The HTTP layer authenticates, reads bodies
+ * and turns WireErrors into status codes; nothing here touches sockets.
+ */
+export class SyncApi {
+  constructor(
+    private readonly store: ServerStore,
+    private readonly hub: PresenceHub,
+    private readonly limits: Limits,
+    private readonly now: () => number,
+  ) {}
+
+  authenticate(token: string | undefined): MachineRow | undefined {
+    if (!token || token.length > 200) return undefined;
+    return this.store.machineByToken(hashToken(token));
+  }
+
+  createAccount(raw: unknown, ip: string) {
+    this.limitIp(ip);
+    const body = asObject(raw);
+    const machine = machineFields(body);
+    const token = newToken();
+    const accountId = randomUUID();
+    const t = this.now();
+    this.store.tx(() => {
+      if (this.store.machine(machine.id)) {
+        throw new WireError(409, 'CONFLICT', 'this machine is already registered with the server', {
+          hint: 'join the existing account with a link code (`happier server link` on a joined machine)',
+        });
+      }
+      this.store.createAccount(accountId, t);
+      this.store.insertMachine({ ...machine, accountId, tokenHash: hashToken(token) }, t);
+    });
+    this.hub.seen(machine.id, accountId, t);
+    return { accountId, machineId: machine.id, token };
+  }
+
+  issueCode(kind: CodePurpose, caller: Caller, raw: unknown) {
+    const body = asObject(raw);
+    const lookupHash = str(body, 'lookupHash', { max: 64, pattern: HEX64 });
+    const verifier = str(body, 'verifier', { max: 64, pattern: HEX64 });
+    const payload = str(body, 'payload', { max: CIPHERTEXT_MAX, pattern: B64URL });
+    const note = str(body, 'note', { max: 4096, pattern: B64URL, optional: true }) ?? null;
+    const ttlSec = kind === 'link' ? LINK_TTL_SEC : (int(body, 'ttlSec', { min: 1, max: PAIR_TTL_MAX_SEC }) as number);
+    const t = this.now();
+    const id = randomUUID();
+    const expiresAt = t + ttlSec * 1000;
+    this.store.tx(() => {
+      // The lookup group is short, so two live codes could share it; the issuer draws again.
+      if (this.store.openCodes(kind, lookupHash, t) > 0) {
+        throw new WireError(409, 'CONFLICT', 'a live code already uses this lookup group', { retry: true });
+      }
+      this.store.insertCode({ id, kind, accountId: caller.machine.account_id, issuer: caller.machine.id, lookupHash, verifier, payload, note, expiresAt }, t);
+    });
+    if (Math.random() < 0.01) this.store.pruneCodes(t - CODE_RETENTION_MS);
+    return { id, expiresAt: new Date(expiresAt).toISOString(), ttlSec };
+  }
+
+  /**
+   * One claim attempt. Every attempt, right or wrong, costs a token from the caller's and
+   * the address's buckets before anything is looked up, so guessing is slow no matter what.
+   */
+  claimCode(kind: CodePurpose, caller: Caller | undefined, raw: unknown, ip: string) {
+    this.limitIp(ip);
+    if (caller) this.limit(this.limits.perCaller, `m:${caller.machine.id}`);
+    const body = asObject(raw);
+    const lookupHash = str(body, 'lookupHash', { max: 64, pattern: HEX64 });
+    const proof = str(body, 'proof', { max: 64, pattern: B64URL });
+    const joining = kind === 'link' ? machineFields(body) : undefined;
+    const t = this.now();
+    const wrongProof = this.store.tx(() => {
+      const code = this.store.latestCode(kind, lookupHash);
+      if (!code || claimRefusal(code, t) || verifierMatches(proof, code.verifier)) return false;
+      this.store.failProof(code.id);
+      if (code.failedProofs + 1 >= MAX_FAILED_PROOFS) this.store.revokeCode(code.id, t);
+      return true;
+    });
+    // Committed before answering: a wrong proof must count even though the request fails.
+    if (wrongProof) throw notFound(kind);
+    return this.store.tx(() => {
+      const code = this.store.latestCode(kind, lookupHash);
+      if (!code) throw notFound(kind);
+      const refusal = claimRefusal(code, t);
+      if (refusal) throw new WireError(410, refusal.code, refusal.message, { hint: refusalHint(refusal.code) });
+      if (!verifierMatches(proof, code.verifier)) throw notFound(kind);
+      if (kind === 'pair') {
+        this.store.claimCode(code.id, caller!.machine.id, t);
+        return { id: code.id, payload: code.payload, issuerMachineId: code.issuerMachineId };
+      }
+      const token = newToken();
+      const existing = this.store.machine(joining!.id);
+      if (existing && existing.account_id !== code.accountId) {
+        throw new WireError(409, 'CONFLICT', 'this machine is registered with another account', {
+          hint: 'run `happier server disconnect` on it first',
+        });
+      }
+      if (existing) this.store.rotateMachine({ ...joining!, tokenHash: hashToken(token) }, t);
+      else this.store.insertMachine({ ...joining!, accountId: code.accountId, tokenHash: hashToken(token) }, t);
+      this.store.claimCode(code.id, joining!.id, t);
+      this.hub.seen(joining!.id, code.accountId, t);
+      return { accountId: code.accountId, machineId: joining!.id, token, payload: code.payload };
+    });
+  }
+
+  revokeCode(kind: CodePurpose, caller: Caller, raw: unknown) {
+    const body = asObject(raw);
+    const lookupHash = str(body, 'lookupHash', { max: 64, pattern: HEX64 });
+    const t = this.now();
+    return this.store.tx(() => {
+      const code = this.store.latestCodeOfAccount(kind, caller.machine.account_id, lookupHash);
+      if (!code) throw notFound(kind);
+      const refusal = claimRefusal(code, t);
+      if (refusal) throw new WireError(410, refusal.code, refusal.message, { hint: refusalHint(refusal.code) });
+      this.store.revokeCode(code.id, t);
+      return { id: code.id, status: 'revoked' as const };
+    });
+  }
+
+  listCodes(kind: CodePurpose, caller: Caller) {
+    const t = this.now();
+    return {
+      codes: this.store.codesOf(kind, caller.machine.account_id, CODE_HISTORY).map((c) => ({
+        id: c.id,
+        status: effectiveStatus(c, t),
+        issuerMachineId: c.issuerMachineId,
+        note: c.note,
+        createdAt: iso(c.createdAt),
+        expiresAt: iso(c.expiresAt),
+        claimedAt: c.claimedAt === null ? null : iso(c.claimedAt),
+        claimedBy: c.claimedBy,
+        revokedAt: c.revokedAt === null ? null : iso(c.revokedAt),
+      })),
+    };
+  }
+
+  heartbeat(caller: Caller, raw: unknown) {
+    const body = raw === undefined ? {} : asObject(raw);
+    const name = str(body, 'name', { max: 63, pattern: NAME, optional: true });
+    const sshTarget = str(body, 'sshTarget', { max: 200, pattern: SSH_TARGET, optional: true });
+    const t = this.now();
+    if (name || sshTarget) this.store.describe(caller.machine.id, name, sshTarget);
+    this.store.touch(caller.machine.id, t);
+    this.hub.seen(caller.machine.id, caller.machine.account_id, t);
+    return { at: iso(t) };
+  }
+
+  presence(accountId: string): { machines: PresenceEntry[] } {
+    return {
+      machines: this.store.machinesOf(accountId).map((m) => ({
+        machineId: m.id,
+        name: m.name,
+        sshTarget: m.ssh_target,
+        online: this.hub.isOnline(m.last_seen_at),
+        lastSeenAt: iso(m.last_seen_at),
+      })),
+    };
+  }
+
+  publish(caller: Caller, raw: unknown) {
+    const records = list(asObject(raw), 'records', PUBLISH_BATCH_MAX).map((r) => recordFields(asObject(r)));
+    const accountId = caller.machine.account_id;
+    const results = this.store.tx(() =>
+      records.map((r) => {
+        const current = this.store.record(accountId, r.sessionId);
+        const owned = current ? { ownerMachineId: current.owner_machine_id, ownerEpoch: current.owner_epoch } : undefined;
+        const decision = decidePublish(owned, caller.machine.id, r);
+        if (decision.kind === 'insert') this.store.insertRecord(accountId, r);
+        else if (decision.kind === 'update') this.store.updateRecord(accountId, r.sessionId, r.updatedAt, r.ciphertext);
+        else return { sessionId: r.sessionId, status: 'stale' as const, ...decision.current };
+        return { sessionId: r.sessionId, status: 'ok' as const, ownerMachineId: r.ownerMachineId, ownerEpoch: r.ownerEpoch };
+      }),
+    );
+    return { results };
+  }
+
+  records(caller: Caller) {
+    return { records: this.store.records(caller.machine.account_id).map(recordJson) };
+  }
+
+  record(caller: Caller, sessionId: string) {
+    if (!ID_PATTERN.test(sessionId)) throw bad('the session id has an invalid format');
+    const r = this.store.record(caller.machine.account_id, sessionId);
+    if (!r) throw new WireError(404, 'NOT_FOUND', `the server has no record of session ${sessionId}`);
+    return recordJson(r);
+  }
+
+  casOwner(caller: Caller, sessionId: string, raw: unknown) {
+    if (!ID_PATTERN.test(sessionId)) throw bad('the session id has an invalid format');
+    const body = asObject(raw);
+    const expectedEpoch = int(body, 'expectedEpoch', { min: 0, max: Number.MAX_SAFE_INTEGER - 1 }) as number;
+    const newOwner = str(body, 'newOwnerMachineId', { max: 64, pattern: ID_PATTERN });
+    const ciphertext = str(body, 'ciphertext', { max: CIPHERTEXT_MAX, pattern: B64URL });
+    const accountId = caller.machine.account_id;
+    const t = this.now();
+    const result = this.store.tx(() => {
+      const current = this.store.record(accountId, sessionId);
+      const target = this.store.machine(newOwner);
+      const decision = decideCas(
+        current && { ownerMachineId: current.owner_machine_id, ownerEpoch: current.owner_epoch },
+        expectedEpoch,
+        newOwner,
+        target?.account_id === accountId,
+      );
+      switch (decision.kind) {
+        case 'missing':
+          throw new WireError(404, 'NOT_FOUND', `the server has no record of session ${sessionId}`, {
+            hint: 'publish the session first (`happier server sync` on its owner)',
+          });
+        case 'unknown-machine':
+          throw new WireError(404, 'MACHINE_UNKNOWN', `machine ${newOwner} is not part of this account`);
+        case 'stale':
+          throw new WireError(409, 'CONFLICT', `ownership moved: the epoch is ${decision.current.ownerEpoch}, not ${expectedEpoch}`, {
+            hint: 'this machine holds a stale view of the session; sync and try again',
+            currentOwnerMachineId: decision.current.ownerMachineId,
+            currentEpoch: decision.current.ownerEpoch,
+          });
+        case 'swap': {
+          const updatedAt = new Date(t).toISOString();
+          this.store.swapOwner(accountId, sessionId, expectedEpoch, decision.next, updatedAt, ciphertext);
+          return { sessionId, ...decision.next, updatedAt };
+        }
+      }
+    });
+    this.hub.push(accountId, { type: 'owner', ...result });
+    return result;
+  }
+
+  disconnect(caller: Caller) {
+    this.store.deleteMachine(caller.machine.id);
+    this.hub.forget(caller.machine.id);
+    this.hub.push(caller.machine.account_id, { type: 'presence', ...this.presence(caller.machine.account_id) });
+    return { machineId: caller.machine.id };
+  }
+
+  private limitIp(ip: string): void {
+    this.limit(this.limits.perIp, `ip:${ip}`);
+  }
+
+  private limit(limiter: RateLimiter, key: string): void {
+    const r = limiter.take(key);
+    if (!r.ok) {
+      throw new WireError(429, 'RATE_LIMITED', `too many attempts; try again in ${r.retryAfterSec}s`, {
+        hint: `wait ${r.retryAfterSec} seconds before trying again`,
+        retryAfterSec: r.retryAfterSec,
+      });
+    }
+  }
+}
+
+function machineFields(body: Body) {
+  return {
+    id: str(body, 'machineId', { max: 64, pattern: ID_PATTERN }),
+    name: str(body, 'name', { max: 63, pattern: NAME }),
+    sshTarget: str(body, 'sshTarget', { max: 200, pattern: SSH_TARGET, optional: true }) ?? null,
+  };
+}
+
+function recordFields(body: Body) {
+  return {
+    sessionId: str(body, 'sessionId', { max: 64, pattern: ID_PATTERN }),
+    ownerMachineId: str(body, 'ownerMachineId', { max: 64, pattern: ID_PATTERN }),
+    ownerEpoch: int(body, 'ownerEpoch', { min: 0, max: Number.MAX_SAFE_INTEGER - 1 }) as number,
+    updatedAt: isoTime(body, 'updatedAt'),
+    ciphertext: str(body, 'ciphertext', { max: CIPHERTEXT_MAX, pattern: B64URL }),
+  };
+}
+
+function newToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function notFound(kind: CodePurpose): WireError {
+  return new WireError(404, 'NOT_FOUND', kind === 'pair' ? 'no such pairing code' : 'no such link code', {
+    hint: 'check the code; it is single-use and short-lived',
+  });
+}
+
+function refusalHint(code: string): string {
+  if (code === 'PAIRING_EXPIRED') return 'ask for a new code';
+  if (code === 'PAIRING_REVOKED') return 'the issuer revoked it; ask for a new code';
+  return 'codes are single-use; ask for a new code';
+}
