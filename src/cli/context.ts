@@ -24,6 +24,8 @@ export class CliContext {
   /** The JSON envelope's `kind`, set once the command is known. */
   kind = 'cli';
   json = false;
+  /** Set by a command that succeeded in running but reports a failure, like `doctor`. */
+  exitCode: 0 | 1 = 0;
   private storePromise: Promise<Store> | undefined;
   private chalkInstance: ChalkInstance | undefined;
 

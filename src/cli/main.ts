@@ -31,7 +31,7 @@ export async function execute(args: readonly string[], io: CliIO): Promise<numbe
   const program = buildProgram(ctx);
   try {
     await program.parseAsync([...args], { from: 'user' });
-    return 0;
+    return ctx.exitCode;
   } catch (err) {
     return report(ctx, err);
   } finally {

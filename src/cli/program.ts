@@ -5,6 +5,7 @@ import { packageInfo } from './package-info.js';
 import { sessionCommand } from './commands/session.js';
 import { settingsCommand } from './commands/settings.js';
 import { completionCommand } from './commands/completion.js';
+import { doctorCommand } from './commands/doctor.js';
 import { listSessions } from './commands/session-list.js';
 import { serverCommand } from './commands/server.js';
 import { pairCommand } from './commands/pair.js';
@@ -33,6 +34,7 @@ export function buildProgram(ctx: CliContext): Command {
   program.addCommand(sessionCommand(ctx));
   program.addCommand(settingsCommand(ctx));
   program.addCommand(completionCommand(ctx));
+  program.addCommand(doctorCommand(ctx));
   program.addCommand(serverCommand(ctx));
   program.addCommand(pairCommand(ctx));
 

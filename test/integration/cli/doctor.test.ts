@@ -1,0 +1,50 @@
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REGISTRY_FILE } from '../../../src/store/registry.js';
+import { runHappier } from '../../helpers/run-happier.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+
+const dir = tempDir();
+afterAll(() => dir.cleanup());
+
+/** A PATH holding only node and the given tools, so a missing tmux is really missing. */
+function pathWith(tools: string[]): string {
+  const bin = join(dir.path, `bin-${tools.join('-') || 'none'}`);
+  if (existsSync(bin)) return bin;
+  mkdirSync(bin, { recursive: true });
+  for (const t of tools) symlinkSync(`/usr/bin/${t}`, join(bin, t));
+  symlinkSync(process.execPath, join(bin, 'node'));
+  return bin;
+}
+
+describe('happier doctor', () => {
+  it('reports a missing tmux with what to do, and exits 1', async () => {
+    const home = join(dir.path, 'h1');
+    const r = await runHappier(['doctor', '--json'], { HAPPIER_HOME: home, PATH: pathWith([]) });
+    expect(r.code).toBe(1);
+    const body = JSON.parse(r.stdout);
+    const tmux = body.data.findings.find((f: { check: string }) => f.check === 'tmux');
+    expect(tmux).toMatchObject({ status: 'fail', summary: 'tmux not found (tmux)' });
+    expect(tmux.fix).toMatch(/install tmux/);
+    expect(body.data.healthy).toBe(false);
+  });
+
+  it('reports a broken registry, and leaves it alone', async () => {
+    const home = join(dir.path, 'h2');
+    mkdirSync(home);
+    writeFileSync(join(home, REGISTRY_FILE), 'not a database at all');
+    const r = await runHappier(['doctor'], { HAPPIER_HOME: home, PATH: pathWith(['tmux', 'ssh']), NO_COLOR: '1' });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/FAIL {2}registry: the registry .* is not a valid database\n {6}fix: happier left it untouched/);
+    expect(r.stdout).toMatch(/ok {4}tmux: tmux \d/);
+  });
+
+  it('is healthy with tmux and a good registry, warning about missing provider CLIs', async () => {
+    const home = join(dir.path, 'h3');
+    const r = await runHappier(['doctor'], { HAPPIER_HOME: home, PATH: pathWith(['tmux', 'ssh']), NO_COLOR: '1' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/warn  provider claude: claude CLI not found/);
+    expect(r.stdout).toMatch(/ok {4}registry: /);
+  });
+});
