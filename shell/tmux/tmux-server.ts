@@ -1,4 +1,5 @@
-import type { ProcessRunner } from '../../src/domain/process-runner.js';
+import type { ProcessRunner, RunResult } from '../../src/domain/process-runner.js';
+import { HappierError } from '../../src/domain/errors.js';
 
 /** Which tmux binary and server happier talks to. A null socket means tmux's default server. */
 export interface TmuxServer {
@@ -14,21 +15,55 @@ export function tmuxArgs(server: TmuxServer, args: readonly string[]): string[] 
   return server.socket ? ['-S', server.socket, ...args] : [...args];
 }
 
+/** `=` makes tmux match the name exactly instead of as a prefix or pattern. */
+export function sessionTarget(name: string): string {
+  return `=${name}`;
+}
+
+/** The active pane of a session's active window; the trailing colon makes it a window target. */
+export function paneTarget(name: string): string {
+  return `=${name}:`;
+}
+
+/** Runs one tmux command line; a missing tmux becomes an error a user can act on. */
+export async function runTmux(
+  runner: ProcessRunner,
+  server: TmuxServer,
+  args: readonly string[],
+  opts: { env?: Readonly<Record<string, string | undefined>> } = {},
+): Promise<RunResult> {
+  const res = await runner.run(server.bin, tmuxArgs(server, args), { timeoutMs: 10_000, ...(opts.env ? { env: opts.env } : {}) });
+  if (res.code === 127) {
+    throw new HappierError('TMUX_FAILED', `cannot run tmux (${server.bin})`, {
+      hint: 'install tmux, or point HAPPIER_TMUX_BIN at it',
+    });
+  }
+  return res;
+}
+
 export interface PaneInfo {
   readonly sessionName: string;
   readonly panePid: number;
   readonly dead: boolean;
   readonly currentCommand: string;
+  /** The exit status of a dead pane's process, when tmux knows it. */
+  readonly deadStatus: number | null;
 }
 
-const PANE_FORMAT = '#{session_name}\t#{pane_pid}\t#{pane_dead}\t#{pane_current_command}';
+const PANE_FORMAT = '#{session_name}\t#{pane_pid}\t#{pane_dead}\t#{pane_current_command}\t#{pane_dead_status}';
 
 export function parsePanes(stdout: string): PaneInfo[] {
   const out: PaneInfo[] = [];
   for (const line of stdout.split('\n')) {
-    const [sessionName, pid, dead, cmd] = line.split('\t');
+    const [sessionName, pid, dead, cmd, status] = line.split('\t');
     if (!sessionName || pid === undefined) continue;
-    out.push({ sessionName, panePid: Number(pid), dead: dead === '1', currentCommand: cmd ?? '' });
+    out.push({
+      sessionName,
+      panePid: Number(pid),
+      dead: dead === '1',
+      currentCommand: cmd ?? '',
+      deadStatus: status ? Number(status) : null,
+    });
   }
   return out;
 }
@@ -45,6 +80,19 @@ export async function listPanes(runner: ProcessRunner, server: TmuxServer): Prom
   return parsePanes(res.stdout);
 }
 
+/** The panes of one session; empty when it does not exist. */
+export async function sessionPanes(runner: ProcessRunner, server: TmuxServer, name: string): Promise<PaneInfo[]> {
+  const res = await runner.run(server.bin, tmuxArgs(server, ['list-panes', '-s', '-t', sessionTarget(name), '-F', PANE_FORMAT]), {
+    timeoutMs: 5_000,
+  });
+  if (res.code !== 0) return [];
+  return parsePanes(res.stdout);
+}
+
 export function liveSessionNames(panes: readonly PaneInfo[]): Set<string> {
   return new Set(panes.filter((p) => !p.dead).map((p) => p.sessionName));
+}
+
+export async function killSession(runner: ProcessRunner, server: TmuxServer, name: string): Promise<void> {
+  await runTmux(runner, server, ['kill-session', '-t', sessionTarget(name)]);
 }

@@ -1,0 +1,74 @@
+import type { ProcessRunner } from '../../src/domain/process-runner.js';
+import { sendKeys, type KeyStroke } from './tmux-keys.js';
+import { killSession, sessionPanes, type TmuxServer } from './tmux-server.js';
+
+export type StopStep =
+  | { readonly kind: 'keys'; readonly strokes: readonly KeyStroke[]; readonly waitMs: number }
+  | { readonly kind: 'signal'; readonly signal: 'SIGINT'; readonly waitMs: number }
+  | { readonly kind: 'kill-session' };
+
+export type StopOutcome = 'not-running' | 'graceful' | 'interrupted' | 'killed';
+
+/**
+ * Politest first: the provider's own way out (it saves its state), then SIGINT to the
+ * pane's process, then closing the tmux session, which hangs up on whatever is left.
+ */
+export function stopPlan(quit: readonly KeyStroke[], waitMs: number): StopStep[] {
+  return [
+    ...(quit.length > 0 ? [{ kind: 'keys' as const, strokes: quit, waitMs }] : []),
+    { kind: 'signal', signal: 'SIGINT', waitMs },
+    { kind: 'kill-session' },
+  ];
+}
+
+export interface StopOps {
+  alive(): Promise<boolean>;
+  sendKeys(strokes: readonly KeyStroke[]): Promise<void>;
+  signal(signal: 'SIGINT'): Promise<void>;
+  killSession(): Promise<void>;
+  sleep(ms: number): Promise<void>;
+}
+
+const OUTCOME: Record<StopStep['kind'], StopOutcome> = { keys: 'graceful', signal: 'interrupted', 'kill-session': 'killed' };
+const POLL_MS = 100;
+
+/** Carries out a stop plan, stopping at the first step after which nothing runs. */
+export async function runStopPlan(plan: readonly StopStep[], ops: StopOps): Promise<StopOutcome> {
+  if (!(await ops.alive())) return 'not-running';
+  for (const step of plan) {
+    if (step.kind === 'kill-session') {
+      await ops.killSession();
+      return OUTCOME[step.kind];
+    }
+    if (step.kind === 'keys') await ops.sendKeys(step.strokes);
+    else await ops.signal(step.signal);
+    for (let waited = 0; ; waited += POLL_MS) {
+      if (!(await ops.alive())) return OUTCOME[step.kind];
+      if (waited >= step.waitMs) break;
+      await ops.sleep(POLL_MS);
+    }
+  }
+  return (await ops.alive()) ? 'killed' : 'graceful';
+}
+
+/** The real operations on one tmux session. */
+export function tmuxStopOps(runner: ProcessRunner, server: TmuxServer, sessionName: string): StopOps {
+  const livePid = async () => (await sessionPanes(runner, server, sessionName)).find((p) => !p.dead)?.panePid;
+  return {
+    alive: async () => (await livePid()) !== undefined,
+    sendKeys: async (strokes) => {
+      await sendKeys(runner, server, sessionName, strokes, () => new Promise((r) => setTimeout(r, 150)));
+    },
+    signal: async (signal) => {
+      const pid = await livePid();
+      if (pid === undefined) return;
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // Already gone: the next liveness check says so.
+      }
+    },
+    killSession: () => killSession(runner, server, sessionName),
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+  };
+}

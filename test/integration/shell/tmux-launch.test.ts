@@ -1,0 +1,91 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { nodeProcessRunner } from '../../../shell/node-process-runner.js';
+import { watchEarlyExit } from '../../../shell/tmux/tmux-early-exit.js';
+import { launchInTmux } from '../../../shell/tmux/tmux-launch.js';
+import { listPanes, liveSessionNames, type TmuxServer } from '../../../shell/tmux/tmux-server.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+
+const dir = tempDir('happier-tmux-');
+const server: TmuxServer = { bin: 'tmux', socket: join(dir.path, 'tmux.sock') };
+const clock = { now: () => Date.now(), sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) };
+
+const recorder = join(dir.path, 'record.mjs');
+writeFileSync(
+  recorder,
+  `#!/usr/bin/env node
+import { writeFileSync } from 'node:fs';
+writeFileSync(process.env.OUT, JSON.stringify({ argv: process.argv.slice(2), cwd: process.cwd(), awkward: process.env.AWKWARD, tmux: process.env.TMUX ?? null }));
+if (process.env.EXIT_WITH) { console.error('it went wrong: ' + process.argv[2]); process.exit(Number(process.env.EXIT_WITH)); }
+setInterval(() => {}, 60000);
+`,
+);
+chmodSync(recorder, 0o755);
+
+const waitFor = async (check: () => boolean, ms = 5000) => {
+  for (const until = Date.now() + ms; Date.now() < until; await clock.sleep(25)) if (check()) return;
+  throw new Error('timed out');
+};
+const readJson = (path: string) => {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return null;
+  }
+};
+
+afterAll(() => {
+  try {
+    execFileSync('tmux', ['-S', server.socket!, 'kill-server'], { stdio: 'ignore' });
+  } catch {
+    // already gone
+  }
+  dir.cleanup();
+});
+
+describe('launching in tmux', () => {
+  it('passes argv, cwd and env through exactly, with no shell in between', async () => {
+    const awkward = [
+      'two words',
+      `it's "quoted"`,
+      '$HOME and $(touch pwned) and `id`',
+      'ends with;',
+      ';',
+      'ends with \\;',
+      'line one\nline two',
+      '#{session_name} #[fg=red]',
+      '{',
+      '--',
+      '',
+      '*',
+    ];
+    const cwd = join(dir.path, 'we#ird dir; $x');
+    mkdirSync(cwd);
+    const out = join(dir.path, 'out.json');
+    await launchInTmux(nodeProcessRunner, server, {
+      sessionName: 'happier-argv0001',
+      cwd,
+      argv: [recorder, ...awkward],
+      env: { PATH: process.env.PATH, OUT: out, AWKWARD: 'a=b; $c\nd', TMUX: '/elsewhere,1,0' },
+    });
+    await waitFor(() => readJson(out) !== null);
+    expect(readJson(out)).toEqual({ argv: awkward, cwd, awkward: 'a=b; $c\nd', tmux: expect.stringContaining(server.socket!) });
+    expect(liveSessionNames(await listPanes(nodeProcessRunner, server)).has('happier-argv0001')).toBe(true);
+    expect(await watchEarlyExit(nodeProcessRunner, server, 'happier-argv0001', { windowMs: 200, clock })).toEqual({ kind: 'running' });
+  });
+
+  it('keeps what a program said when it exits at once, then removes its session', async () => {
+    await launchInTmux(nodeProcessRunner, server, {
+      sessionName: 'happier-fail0001',
+      cwd: dir.path,
+      argv: [recorder, 'no such conversation'],
+      env: { PATH: process.env.PATH, OUT: join(dir.path, 'fail.json'), EXIT_WITH: '3' },
+    });
+    const result = await watchEarlyExit(nodeProcessRunner, server, 'happier-fail0001', { windowMs: 3000, clock });
+    expect(result).toEqual({ kind: 'exited', status: 3, output: ['it went wrong: no such conversation'] });
+    expect([...liveSessionNames(await listPanes(nodeProcessRunner, server))]).not.toContain('happier-fail0001');
+    expect((await listPanes(nodeProcessRunner, server)).map((p) => p.sessionName)).not.toContain('happier-fail0001');
+  });
+});
