@@ -1,4 +1,3 @@
-import { HappierError } from '../../domain/errors.js';
 import type { Provider } from '../provider.js';
 import {
   assertClaudeSessionId,
@@ -8,13 +7,10 @@ import {
   claudeRoot,
   isClaudeSessionId,
 } from './claude-argv.js';
+import { exportClaudeBundle, importClaudeBundle } from './claude-bundle.js';
 import { discoverClaude } from './claude-discovery.js';
 import { findTranscript } from './claude-files.js';
 import { readClaudeTranscript, readClaudeTranscriptTail } from './claude-transcript.js';
-
-const notYet = (what: string) => async (): Promise<never> => {
-  throw new HappierError('UNSUPPORTED_PROVIDER', `claude ${what} is not available yet`);
-};
 
 export const claudeProvider: Provider = {
   agent: 'claude',
@@ -30,6 +26,6 @@ export const claudeProvider: Provider = {
   },
   launchCommand: claudeLaunchCommand,
   resumeCommand: claudeResumeCommand,
-  exportBundle: notYet('export'),
-  importBundle: notYet('import'),
+  exportBundle: async (ctx, vendorSessionId) => exportClaudeBundle(claudeRoot(ctx), vendorSessionId),
+  importBundle: async (ctx, bundle, opts) => importClaudeBundle(claudeRoot(ctx), bundle, opts.targetCwd),
 };
