@@ -14,6 +14,7 @@ import type { Provider, ProviderContext } from './provider.js';
 const LOADERS: Partial<Record<Agent, () => Promise<Record<string, unknown>>>> = {
   claude: () => import('./claude/claude-provider.js'),
   opencode: () => import('./opencode/opencode-provider.js'),
+  opencode: () => import('./opencode/opencode-provider.js'),
 };
 
 const loaded = new Map<Agent, Promise<Provider>>();

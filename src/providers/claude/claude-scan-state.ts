@@ -85,7 +85,8 @@ function peekLine(s: ClaudeScanState, line: ScannedLine): void {
   } else {
     s.messages++;
   }
-  if (s.cwd === null) s.cwd = peekString(head, 'cwd') ?? null;
+  // Claude 2.1 writes cwd after the message, older versions before it.
+  if (s.cwd === null) s.cwd = peekString(head, 'cwd') ?? peekLastString(tail, 'cwd') ?? null;
   const ts = peekLastString(tail, 'timestamp');
   if (ts) s.lastTimestamp = ts;
   if (isUser && s.firstPrompt === null && head.indexOf('"isMeta":true') === -1 && head.indexOf('"tool_use_id"') === -1) {
