@@ -13,7 +13,7 @@ import type { Provider, ProviderContext } from './provider.js';
  */
 const LOADERS: Partial<Record<Agent, () => Promise<Record<string, unknown>>>> = {
   claude: () => import('./claude/claude-provider.js'),
-  opencode: () => import('./opencode/opencode-provider.js'),
+  codex: () => import('./codex/codex-provider.js'),
   opencode: () => import('./opencode/opencode-provider.js'),
 };
 
