@@ -4,6 +4,8 @@ import type { CliContext } from './context.js';
 import { packageInfo } from './package-info.js';
 import { sessionCommand } from './commands/session.js';
 import { settingsCommand } from './commands/settings.js';
+import { machineCommand } from './commands/machine.js';
+import { agentCommand } from './commands/agent.js';
 import { completionCommand } from './commands/completion.js';
 import { doctorCommand } from './commands/doctor.js';
 import { listSessions } from './commands/session-list.js';
@@ -33,6 +35,8 @@ export function buildProgram(ctx: CliContext): Command {
 
   program.addCommand(sessionCommand(ctx));
   program.addCommand(settingsCommand(ctx));
+  program.addCommand(machineCommand(ctx));
+  program.addCommand(agentCommand(ctx), { hidden: true });
   program.addCommand(completionCommand(ctx));
   program.addCommand(doctorCommand(ctx));
   program.addCommand(serverCommand(ctx));

@@ -1,0 +1,53 @@
+/** `machine list` and `machine ping` rows, as text and as JSON. Pure. */
+
+export interface MachineStatus {
+  readonly id: string;
+  readonly name: string;
+  readonly target: string | null;
+  readonly self: boolean;
+  readonly status: 'self' | 'online' | 'offline';
+  /** Why a peer is offline: refused, timeout, auth, host-key-unknown, … */
+  readonly reason: string | null;
+  readonly message: string | null;
+  readonly latencyMs: number | null;
+  readonly version: string | null;
+  readonly node: string | null;
+  readonly providers: readonly string[];
+  /** bundled | installed, for peers reached. */
+  readonly agent: string | null;
+}
+
+export const MACHINE_COLUMNS = ['NAME', 'TARGET', 'STATUS', 'LATENCY', 'VERSION', 'PROVIDERS'] as const;
+
+export function machineRow(m: MachineStatus): string[] {
+  const status = m.status === 'self' ? 'this machine' : m.status === 'online' ? 'online' : `offline (${reasonText(m.reason)})`;
+  return [
+    m.name,
+    m.target ?? '-',
+    status,
+    m.latencyMs === null ? '-' : `${m.latencyMs} ms`,
+    m.version ?? '-',
+    m.providers.length ? m.providers.join(',') : '-',
+  ];
+}
+
+export function reasonText(reason: string | null): string {
+  switch (reason) {
+    case 'auth':
+      return 'auth failed';
+    case 'host-key-unknown':
+      return 'host key unknown';
+    case 'host-key-changed':
+      return 'HOST KEY CHANGED';
+    case null:
+      return 'unreachable';
+    default:
+      return reason.replace(/-/g, ' ');
+  }
+}
+
+export function pingLine(m: MachineStatus): string {
+  const parts = [`${m.name}: online`, `${m.latencyMs} ms`, `happier ${m.version}${m.agent === 'bundled' ? ' (bundled agent)' : ''}`, `node ${m.node}`];
+  parts.push(m.providers.length ? `providers: ${m.providers.join(', ')}` : 'no providers');
+  return parts.join(', ');
+}
