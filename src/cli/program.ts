@@ -8,7 +8,7 @@ import { machineCommand } from './commands/machine.js';
 import { agentCommand } from './commands/agent.js';
 import { completionCommand } from './commands/completion.js';
 import { doctorCommand } from './commands/doctor.js';
-import { listSessions } from './commands/session-list.js';
+import { browseOrList } from './commands/browse.js';
 import { serverCommand } from './commands/server.js';
 import { pairCommand } from './commands/pair.js';
 
@@ -46,8 +46,7 @@ export function buildProgram(ctx: CliContext): Command {
     if (program.args.length > 0) {
       throw new HappierError('USAGE', `unknown command '${program.args[0]}'`, { hint: 'run `happier --help` to see the commands' });
     }
-    ctx.kind = 'session_list';
-    await listSessions(ctx, {});
+    await browseOrList(ctx);
   });
   // Subcommands inherit these so a usage error inside them still exits 2, not 1.
   for (const c of program.commands) propagate(c, ctx);

@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS, resolveSettings } from '../../../../src/domain/settings.js';
+import { viewSession, type ViewContext } from '../../../../src/domain/session-view.js';
+import type { Session } from '../../../../src/domain/session.js';
+import { reduce, type Action } from '../../../../tui/state/browser-reducer.js';
+import { directRow, sessionRow } from '../../../../tui/state/browser-rows.js';
+import { initialState, selectedRow, type BrowserState, type Effect } from '../../../../tui/state/browser-state.js';
+import { keyOf } from '../../../../tui/state/key.js';
+import { makeSession } from '../../../helpers/session-factory.js';
+
+const SELF = 'machine-self';
+const vctx = (over: Partial<ViewContext> = {}): ViewContext => ({
+  settings: DEFAULT_SETTINGS,
+  selfMachineId: SELF,
+  machineNames: new Map([[SELF, 'laptop'], ['machine-desk', 'desktop']]),
+  liveTmuxSessions: new Set(),
+  ...over,
+});
+
+function rowsOf(sessions: Session[], ctx = vctx()) {
+  return sessions.map((s) => sessionRow(viewSession(s, ctx)));
+}
+
+function run(state: BrowserState, ...actions: (Action | string)[]): { state: BrowserState; effects: Effect[] } {
+  const effects: Effect[] = [];
+  for (const a of actions) {
+    const step = reduce(state, typeof a === 'string' ? { type: 'key', key: keyOf(a) } : a);
+    state = step.state;
+    effects.push(...step.effects);
+  }
+  return { state, effects };
+}
+
+const fresh = (listHeight = 5) => initialState({ settings: DEFAULT_SETTINGS, selfMachineId: SELF, listHeight });
+
+describe('browser reducer', () => {
+  const sessions = Array.from({ length: 20 }, (_, i) => makeSession({ title: `session number ${i}`, ownerMachineId: SELF }));
+
+  it('moves with j k, pages, g and G, scrolling to keep the cursor visible', () => {
+    let { state } = run(fresh(), { type: 'rows', tab: 'sessions', rows: rowsOf(sessions) });
+    ({ state } = run(state, 'j', 'j', 'down', 'k'));
+    expect(selectedRow(state)?.id).toBe(sessions[2]!.id);
+    ({ state } = run(state, 'pagedown'));
+    expect(state.tabs.sessions.cursor).toBe(7);
+    expect(state.tabs.sessions.top).toBe(3);
+    ({ state } = run(state, 'G'));
+    expect(selectedRow(state)?.id).toBe(sessions[19]!.id);
+    expect(state.tabs.sessions.top).toBe(15);
+    ({ state } = run(state, 'g'));
+    expect(state.tabs.sessions.cursor).toBe(0);
+    expect(state.tabs.sessions.top).toBe(0);
+  });
+
+  it('keeps the selection on the same session by id when a refresh reorders the rows', () => {
+    let { state } = run(fresh(), { type: 'rows', tab: 'sessions', rows: rowsOf(sessions) }, 'j', 'j', 'j');
+    const chosen = selectedRow(state)!.id;
+    const reordered = [...sessions].reverse();
+    ({ state } = run(state, { type: 'rows', tab: 'sessions', rows: rowsOf(reordered) }));
+    expect(selectedRow(state)!.id).toBe(chosen);
+    expect(state.tabs.sessions.cursor).toBe(16);
+  });
+
+  it('stays at the same position when the selected session disappears', () => {
+    let { state } = run(fresh(), { type: 'rows', tab: 'sessions', rows: rowsOf(sessions) }, 'j', 'j');
+    const without = sessions.filter((_, i) => i !== 2);
+    ({ state } = run(state, { type: 'rows', tab: 'sessions', rows: rowsOf(without) }));
+    expect(selectedRow(state)!.id).toBe(sessions[3]!.id);
+  });
+
+  it('filters fuzzily while typing, and Esc clears the filter', () => {
+    const named = [
+      makeSession({ title: 'fix the login form' }),
+      makeSession({ title: 'billing export to csv' }),
+      makeSession({ title: 'login rate limiter' }),
+    ];
+    let { state } = run(fresh(), { type: 'rows', tab: 'sessions', rows: rowsOf(named) }, '/', 'l', 'o', 'g', 'n');
+    expect(state.mode.kind).toBe('filter');
+    expect(state.tabs.sessions.visible.map((r) => r.id).sort()).toEqual([named[0]!.id, named[2]!.id].sort());
+    ({ state } = run(state, 'enter'));
+    expect(state.mode.kind).toBe('browse');
+    expect(state.tabs.sessions.filter).toBe('logn');
+    ({ state } = run(state, 'escape'));
+    expect(state.tabs.sessions.visible).toHaveLength(3);
+  });
+
+  it('Enter attaches to an active session and resumes a resumable one', () => {
+    const active = makeSession({ ownerMachineId: SELF, terminal: { kind: 'tmux', sessionName: 'happier-a', socket: null } });
+    const idle = makeSession({ ownerMachineId: SELF });
+    const rows = rowsOf([active, idle], vctx({ liveTmuxSessions: new Set(['happier-a']) }));
+    let r = run(fresh(), { type: 'rows', tab: 'sessions', rows }, 'enter');
+    expect(r.effects).toContainEqual({ type: 'attach', sessionId: active.id });
+    r = run(r.state, 'j', 'enter');
+    expect(r.effects).toContainEqual({ type: 'resume', sessionId: idle.id });
+  });
+
+  it('Enter on a session that cannot resume explains why, naming the RESUME reason', () => {
+    const noId = makeSession({ ownerMachineId: SELF, vendorSessionId: null });
+    const mcp = makeSession({ ownerMachineId: SELF, agent: 'codex', backend: 'mcp' });
+    let r = run(fresh(), { type: 'rows', tab: 'sessions', rows: rowsOf([noId, mcp]) }, 'enter');
+    expect(r.effects.filter((e) => e.type !== 'load-preview')).toEqual([]);
+    expect(r.state.message?.text).toBe("cannot resume, no(missing-id): happier never learned the provider's session id");
+    r = run(r.state, 'j', 'enter');
+    expect(r.state.message?.text).toContain('no(unsupported)');
+    const off = resolveSettings(new Map([['backends.claude.resume', false]]));
+    const disabled = sessionRow(viewSession(makeSession({ ownerMachineId: SELF }), vctx({ settings: off })));
+    r = run(fresh(), { type: 'rows', tab: 'sessions', rows: [disabled] }, 'enter');
+    expect(r.state.message?.text).toContain('no(disabled)');
+  });
+
+  it('Enter on a session owned elsewhere names the owner', () => {
+    const remote = makeSession({ ownerMachineId: 'machine-desk' });
+    const r = run(fresh(), { type: 'rows', tab: 'sessions', rows: rowsOf([remote]) }, 'enter');
+    expect(r.state.message?.text).toContain('owned by desktop');
+  });
+
+  it('renames through a prompt prefilled with the current title', () => {
+    const s = makeSession({ title: 'old' });
+    let r = run(fresh(), { type: 'rows', tab: 'sessions', rows: rowsOf([s]) }, 'R');
+    expect(r.state.mode).toMatchObject({ kind: 'prompt', purpose: 'rename', input: { value: 'old' } });
+    r = run(r.state, 'backspace', 'backspace', 'backspace', 'n', 'e', 'w', 'enter');
+    expect(r.effects).toContainEqual({ type: 'rename', sessionId: s.id, title: 'new' });
+    expect(r.state.mode.kind).toBe('browse');
+  });
+
+  it('asks before stopping, and archives in one key', () => {
+    const s = makeSession({ ownerMachineId: SELF, terminal: { kind: 'tmux', sessionName: 'happier-s', socket: null } });
+    const rows = rowsOf([s], vctx({ liveTmuxSessions: new Set(['happier-s']) }));
+    let r = run(fresh(), { type: 'rows', tab: 'sessions', rows }, 's');
+    expect(r.state.mode.kind).toBe('confirm');
+    r = run(r.state, 'y');
+    expect(r.effects).toContainEqual({ type: 'stop', sessionId: s.id });
+    r = run(r.state, 'a');
+    expect(r.effects).toContainEqual({ type: 'archive', sessionId: s.id, archived: true });
+  });
+
+  it('hides archived sessions until A shows them', () => {
+    const live = makeSession({ title: 'live' });
+    const gone = makeSession({ title: 'gone', archived: true });
+    let r = run(fresh(), { type: 'rows', tab: 'sessions', rows: rowsOf([live, gone]) });
+    expect(r.state.tabs.sessions.visible.map((x) => x.id)).toEqual([live.id]);
+    r = run(r.state, 'A');
+    expect(r.state.tabs.sessions.visible.map((x) => x.id)).toEqual([live.id, gone.id]);
+  });
+
+  it('takes over only on the Direct tab, and only once', () => {
+    const d = { agent: 'claude' as const, vendorSessionId: 'v1', cwd: '/w', title: 't', updatedAt: '2026-01-01T00:00:00Z', sizeBytes: 1, messageCount: 1, path: '/p' };
+    let r = run(fresh(), { type: 'rows', tab: 'direct', rows: [directRow(d, null)] }, 't');
+    expect(r.effects).toEqual([]);
+    expect(r.state.message?.text).toContain('Direct tab');
+    r = run(r.state, '2', 't');
+    expect(r.effects).toContainEqual({ type: 'takeover', rowId: 'claude:v1' });
+    r = run(r.state, { type: 'rows', tab: 'direct', rows: [directRow(d, 'abcdef12-0000')] }, 't');
+    expect(r.state.message?.text).toBe('already taken over as abcdef12');
+  });
+
+  it('asks for the preview of each newly selected row', () => {
+    const a = makeSession();
+    const b = makeSession();
+    let r = run(fresh(), { type: 'rows', tab: 'sessions', rows: rowsOf([a, b]) });
+    expect(r.effects).toEqual([{ type: 'load-preview', tab: 'sessions', rowId: a.id }]);
+    r = run(r.state, 'j');
+    expect(r.effects).toEqual([{ type: 'load-preview', tab: 'sessions', rowId: b.id }]);
+    r = run(r.state, { type: 'rows', tab: 'sessions', rows: rowsOf([a, b]) });
+    expect(r.effects).toEqual([]);
+  });
+
+  it('quits on q', () => {
+    expect(run(fresh(), 'q').effects).toEqual([{ type: 'quit' }]);
+  });
+});

@@ -1,0 +1,143 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS } from '../../../../src/domain/settings.js';
+import { viewSession } from '../../../../src/domain/session-view.js';
+import { startBrowser, type BrowserHandle } from '../../../../tui/app/browser-app.js';
+import { machineRow, sessionRow, UNKNOWN_STATUS } from '../../../../tui/state/browser-rows.js';
+import { createBlessedScreen } from '../../../../tui/view/blessed-screen.js';
+import { headlessTerminal, type HeadlessTerminal } from '../../../helpers/headless-terminal.js';
+import { makeSession } from '../../../helpers/session-factory.js';
+import { fakeServices } from './fake-services.js';
+
+const NOW = new Date('2026-11-01T13:00:00.000Z');
+const ctx = {
+  settings: DEFAULT_SETTINGS,
+  selfMachineId: 'machine-self',
+  machineNames: new Map([['machine-self', 'laptop']]),
+  liveTmuxSessions: new Set(['happier-live']),
+};
+
+const sessions = [
+  makeSession({ title: 'fix the flaky login test', cwd: '/home/dev/web', ownerMachineId: 'machine-self', terminal: { kind: 'tmux', sessionName: 'happier-live', socket: null } }),
+  makeSession({ title: 'refactor billing', cwd: '/home/dev/api', ownerMachineId: 'machine-self' }),
+  makeSession({ title: 'no vendor id yet', cwd: '/home/dev/docs', ownerMachineId: 'machine-self', vendorSessionId: null }),
+].map((s) => sessionRow(viewSession(s, ctx)));
+
+const machines = [
+  machineRow({ id: 'machine-self', name: 'laptop', sshTarget: null, identityFile: null, isSelf: true, createdAt: NOW.toISOString() }, UNKNOWN_STATUS),
+  machineRow({ id: 'm2', name: 'desktop', sshTarget: 'dev@desktop', identityFile: null, isSelf: false, createdAt: NOW.toISOString() }, { online: false, reason: 'timed out', providers: null }),
+];
+
+let term: HeadlessTerminal;
+let app: BrowserHandle;
+
+async function open(cols: number, rows: number, opts: { color?: boolean } = {}) {
+  term = headlessTerminal(cols, rows);
+  const fake = fakeServices({ sessions, machines, preview: [{ role: 'user', text: 'please fix the login test', at: null }, { role: 'assistant', text: 'The test waits on a timer; I replaced it with a fake clock.', at: null }] });
+  const view = createBlessedScreen({ input: term.input, output: term.output, color: opts.color ?? true, terminal: 'xterm-256color' });
+  app = startBrowser(view, fake.services, { now: () => NOW, home: '/home/dev', previewDelayMs: 0 });
+  await app.loaded;
+  return fake;
+}
+
+const key = async (seq: string) => {
+  term.input.write(seq);
+  await new Promise((r) => setImmediate(r));
+  await term.flush();
+};
+
+async function settle(test: (screen: string) => boolean) {
+  for (let i = 0; i < 100; i++) {
+    await term.flush();
+    if (test(term.text())) return term.text();
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error(`screen never matched:\n${term.text()}`);
+}
+
+afterEach(async () => {
+  app?.quit();
+  await app?.done;
+  term?.dispose();
+});
+
+describe('browser view (headless)', () => {
+  it('shows tabs, the list with its columns, the detail pane and key hints at 80x24', async () => {
+    await open(80, 24);
+    const screen = await settle((s) => s.includes('please fix the login test'));
+    const lines = term.lines();
+    expect(lines[0]).toContain('1 Sessions 3');
+    expect(lines[1]).toMatch(/AGENT\s+TITLE\s+PATH\s+UPDATED\s+ACTIVE\s+RESUME/);
+    expect(lines[2]).toMatch(/^claude\s+fix the flaky login te…\s+~\/web\s+1h ago\s+yes\s+yes\s*$/);
+    expect(screen).toContain('no(missing-id)');
+    expect(screen).toContain('latest messages');
+    expect(screen).toContain('The test waits on a timer');
+    expect(lines[23]).toContain('Enter attach/resume');
+    expect(lines.every((l) => l.length <= 80)).toBe(true);
+    expect(term.isInverse(2, 0)).toBe(true);
+    expect(term.isInverse(3, 0)).toBe(false);
+  });
+
+  it('moves the selection with j and explains why Enter cannot resume', async () => {
+    await open(80, 24);
+    await key('j');
+    await key('j');
+    expect(term.isInverse(4, 0)).toBe(true);
+    await key('\r');
+    const screen = await settle((s) => s.includes('cannot resume'));
+    expect(term.lines()[23]).toContain("cannot resume, no(missing-id)");
+    expect(screen).toContain('no vendor id yet');
+  });
+
+  it('filters as the user types and shows the match count', async () => {
+    await open(80, 24);
+    await key('/');
+    for (const ch of 'billing') await key(ch);
+    const screen = await settle((s) => s.includes('1 match'));
+    expect(screen).toContain('refactor billing');
+    expect(screen).not.toContain('fix the flaky login test');
+    expect(term.lines()[0]).toContain('Sessions 1/3');
+  });
+
+  it('suspends the screen for attach and repaints when it returns', async () => {
+    const fake = await open(80, 24);
+    await key('\r');
+    await settle((s) => s.includes('back from attach'));
+    expect(fake.calls).toEqual([`attach ${sessions[0]!.id}`]);
+    expect(term.lines()[1]).toMatch(/AGENT\s+TITLE/);
+  });
+
+  it('lays the detail pane beside the list on a wide screen, and redraws on resize', async () => {
+    await open(160, 40);
+    await settle((s) => s.includes('latest messages'));
+    const row = term.lines()[2]!;
+    expect(row).toMatch(/fix the flaky login test.*yes\s+yes\s+ fix the flaky login test/);
+    term.resize(80, 24);
+    const screen = await settle((s) => term.lines()[23]!.includes('Enter') && !term.lines()[2]!.includes('  fix the flaky login test  '));
+    expect(screen.split('\n')[1]).toMatch(/^AGENT\s+TITLE/);
+  });
+
+  it('shows the Machines tab with offline reasons', async () => {
+    await open(100, 24);
+    await key('3');
+    const screen = await settle((s) => s.includes('desktop'));
+    expect(screen).toMatch(/desktop\s+dev@desktop\s+offline: timed out/);
+    expect(screen).toContain('this machine');
+  });
+
+  it('opens the handoff modal with the disabled destinations and their reasons', async () => {
+    await open(100, 30);
+    await key('h');
+    const screen = await settle((s) => s.includes('Hand off'));
+    expect(screen).toMatch(/laptop\s+disabled: current owner/);
+    expect(screen).toMatch(/desktop\s+disabled: offline: timed out/);
+    expect(screen).toContain('no machine can take this session');
+  });
+
+  it('uses no colour under NO_COLOR, but still marks the selection', async () => {
+    await open(80, 24, { color: false });
+    await settle((s) => s.includes('latest messages'));
+    const colored = term.lines().some((_, row) => Array.from({ length: 80 }, (_, col) => term.isColored(row, col)).some(Boolean));
+    expect(colored).toBe(false);
+    expect(term.isInverse(2, 0)).toBe(true);
+  });
+});

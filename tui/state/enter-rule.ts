@@ -1,0 +1,25 @@
+import { explainResumeBlock, resumeLabel } from '../../src/domain/resume-eligibility.js';
+import type { SessionView } from '../../src/domain/session-view.js';
+
+export type EnterOutcome =
+  | { readonly kind: 'attach' }
+  | { readonly kind: 'resume' }
+  | { readonly kind: 'explain'; readonly text: string };
+
+/**
+ * What Enter does on a synced session: attach when it runs, resume when it can be
+ * reopened, and otherwise say why neither is possible, naming the RESUME reason.
+ */
+export function enterOutcome(v: SessionView): EnterOutcome {
+  const s = v.session;
+  if (!v.ownedHere) {
+    return {
+      kind: 'explain',
+      text: `it is owned by ${v.ownerMachineName ?? 'another machine'}; attach there, or hand it off to this machine`,
+    };
+  }
+  if (v.active) return { kind: 'attach' };
+  if (s.archived) return { kind: 'explain', text: 'it is archived; press a to unarchive it first' };
+  if (v.resume.status === 'yes') return { kind: 'resume' };
+  return { kind: 'explain', text: `cannot resume, ${resumeLabel(v.resume)}: ${explainResumeBlock(v.resume.reason)}` };
+}
