@@ -1,7 +1,7 @@
 import { type Dirent, lstatSync, readdirSync, readFileSync, readlinkSync, type Stats } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { readGitIgnoreSources, type Env } from './git-config.js';
-import { TreeIgnore } from './ignore-rules.js';
+import { TreeIgnore, WalkScope } from './ignore-rules.js';
 import type { FileEntry, SkippedEntry, SkippedKind } from './protocol.js';
 
 export interface FileListOptions {
@@ -19,16 +19,6 @@ export interface FileList {
   readonly skipped: SkippedEntry[];
   readonly rules: TreeIgnore;
   readonly root: { readonly mode: number; readonly mtimeMs: number };
-}
-
-/** How a directory's children are judged during the walk. */
-const enum Scope {
-  /** Ignore rules apply. */
-  Rules,
-  /** Inside an ignored directory: only what an include glob names comes back. */
-  Ignored,
-  /** Inside `.git` or an included directory: everything. */
-  All,
 }
 
 /**
@@ -70,7 +60,7 @@ export function buildFileList(root: string, opts: FileListOptions = {}): FileLis
     entries.push(e);
   };
 
-  const walk = (dirAbs: string, dirRel: string, scope: Scope): void => {
+  const walk = (dirAbs: string, dirRel: string, scope: WalkScope): void => {
     let dirents: Dirent[];
     try {
       dirents = readdirSync(dirAbs, { withFileTypes: true });
@@ -79,36 +69,25 @@ export function buildFileList(root: string, opts: FileListOptions = {}): FileLis
       return;
     }
     dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    if (scope === Scope.Rules && useRules && dirents.some((d) => d.name === '.gitignore' && !d.isDirectory())) {
+    if (scope === WalkScope.Rules && useRules && dirents.some((d) => d.name === '.gitignore' && !d.isDirectory())) {
       const base = prefix ? (dirRel ? `${prefix}/${dirRel}` : prefix) : dirRel;
       rules.addLayer(base, readText(join(dirAbs, '.gitignore')));
     }
     for (const d of dirents) {
       const rel = dirRel ? `${dirRel}/${d.name}` : d.name;
       const abs = join(dirAbs, d.name);
+      const isDir = d.isDirectory();
+      const childScope = rules.childScope(rel, d.name, isDir, scope);
+      if (childScope === undefined) continue;
       let st: Stats;
       try {
         st = lstatSync(abs);
       } catch {
         continue; // vanished between readdir and lstat
       }
-      const isDir = st.isDirectory();
-      let childScope = scope;
-      if (scope === Scope.Rules) {
-        if (d.name === '.git') childScope = Scope.All;
-        else if (rules.ignored(rel, isDir)) {
-          if (rules.included(rel)) childScope = Scope.All;
-          else if (isDir && rules.mayIncludeUnder(rel)) childScope = Scope.Ignored;
-          else continue;
-        }
-      } else if (scope === Scope.Ignored) {
-        if (rules.included(rel)) childScope = Scope.All;
-        else if (isDir && rules.mayIncludeUnder(rel)) childScope = Scope.Ignored;
-        else continue;
-      }
       const special = specialKind(st);
       if (special) {
-        if (childScope !== Scope.Ignored) skipped.push({ path: rel, kind: special });
+        if (childScope !== WalkScope.Ignored) skipped.push({ path: rel, kind: special });
         continue;
       }
       const entry = toEntry(rel, abs, st);
@@ -116,11 +95,11 @@ export function buildFileList(root: string, opts: FileListOptions = {}): FileLis
         skipped.push({ path: rel, kind: 'unreadable' });
         continue;
       }
-      if (childScope === Scope.Ignored) {
+      if (childScope === WalkScope.Ignored) {
         if (isDir) {
           const depth = pending.length;
           pending.push(entry);
-          walk(abs, rel, Scope.Ignored);
+          walk(abs, rel, WalkScope.Ignored);
           if (pending.length > depth) pending.length = depth;
         }
         continue;
@@ -130,7 +109,7 @@ export function buildFileList(root: string, opts: FileListOptions = {}): FileLis
     }
   };
 
-  walk(absRoot, '', Scope.Rules);
+  walk(absRoot, '', WalkScope.Rules);
   return { entries, skipped, rules, root: { mode: rootStat.mode & 0o7777, mtimeMs: Math.floor(rootStat.mtimeMs) } };
 }
 

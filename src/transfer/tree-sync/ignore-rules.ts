@@ -9,6 +9,17 @@ interface Layer {
   readonly ig: Ignore;
 }
 
+/** How a directory's children are judged during a walk. */
+export const WalkScope = {
+  /** Ignore rules apply. */
+  Rules: 0,
+  /** Inside an ignored directory: only what an include glob names comes back. */
+  Ignored: 1,
+  /** Inside `.git` or an included directory: everything. */
+  All: 2,
+} as const;
+export type WalkScope = (typeof WalkScope)[keyof typeof WalkScope];
+
 type RuleTester = { _rules?: { test(path: string, mode: string): { ignored: boolean; unignored: boolean } } };
 
 /**
@@ -76,6 +87,21 @@ export class TreeIgnore {
     return false;
   }
 
+  /**
+   * The scope a child gets in a walk whose parent has `scope`, or undefined when it is left
+   * out. A child with scope Ignored is not in the sync itself; only its descendants may be.
+   */
+  childScope(rel: string, name: string, isDir: boolean, scope: WalkScope): WalkScope | undefined {
+    if (scope === WalkScope.All || !this.enabled) return scope;
+    if (scope === WalkScope.Rules) {
+      if (name === '.git') return WalkScope.All;
+      if (!this.ignored(rel, isDir)) return WalkScope.Rules;
+    }
+    if (this.included(rel)) return WalkScope.All;
+    if (isDir && this.mayIncludeUnder(rel)) return WalkScope.Ignored;
+    return undefined;
+  }
+
   /** Is `rel` brought back by an include glob? */
   included(rel: string): boolean {
     return this.includeMatch(rel);
@@ -96,13 +122,9 @@ export class TreeIgnore {
       if (parts[i] === '.git') return false;
       if (this.included(path)) return false;
       const dir = i < parts.length - 1 || isDir;
-      if (this.ignored(path, dir)) return !this.includedBelow(rel);
+      if (this.ignored(path, dir)) return !this.included(rel);
     }
     return false;
-  }
-
-  private includedBelow(rel: string): boolean {
-    return this.included(rel);
   }
 }
 

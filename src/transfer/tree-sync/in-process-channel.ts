@@ -94,7 +94,9 @@ export function createChannelPair(opts: ChannelPairOptions = {}): ChannelPair {
     },
     close(err) {
       if (err) {
-        if (outbox.error === undefined) outbox.error = err;
+        // Giving up tears down both directions, like a dropped connection.
+        for (const box of [inbox, outbox]) if (box.error === undefined) box.error = err;
+        wake(inbox);
       } else {
         outbox.ended = true;
       }

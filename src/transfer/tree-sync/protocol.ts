@@ -111,7 +111,10 @@ export type SyncMessageType = SyncMessage['t'];
 export interface SyncChannel {
   send(msg: SyncMessage): Promise<void>;
   [Symbol.asyncIterator](): AsyncIterator<SyncMessage>;
-  /** Close our side. With an error, the peer's iteration throws it instead of ending. */
+  /**
+   * Without an error: we will send no more; the peer's iteration ends after the last message.
+   * With an error: tear down both directions; the peer's iteration and sends throw.
+   */
   close(err?: Error): void;
 }
 

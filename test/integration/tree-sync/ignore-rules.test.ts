@@ -84,7 +84,7 @@ describe('ignore rules agree with git check-ignore', () => {
   it('uses ~/.config/git/ignore when core.excludesFile is not set, and .git stays in the workspace', () => {
     const home = join(tmp.path, 'home2');
     write(home, '.config/git/ignore', '*.secret\n');
-    const env = { ...process.env, HOME: home, GIT_CONFIG_NOSYSTEM: '1', XDG_CONFIG_HOME: '' };
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, GIT_CONFIG_NOSYSTEM: '1', XDG_CONFIG_HOME: '' };
     delete env.GIT_CONFIG_GLOBAL;
     const root = makeRepo('repo2', env);
     write(root, '.gitignore', '*.tmp\n.git\n');
@@ -97,7 +97,7 @@ describe('ignore rules agree with git check-ignore', () => {
   });
 
   it('include globs bring back ignored files, even inside ignored directories', () => {
-    const env = { ...process.env, HOME: join(tmp.path, 'home3'), GIT_CONFIG_NOSYSTEM: '1' };
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: join(tmp.path, 'home3'), GIT_CONFIG_NOSYSTEM: '1' };
     delete env.GIT_CONFIG_GLOBAL;
     const root = makeRepo('repo3', env);
     write(root, '.gitignore', 'dist/\n.env*\nnode_modules/\n*.map\n');
@@ -114,7 +114,7 @@ describe('ignore rules agree with git check-ignore', () => {
   });
 
   it('applies the .gitignore files above the synced directory when it sits inside a repository', () => {
-    const env = { ...process.env, HOME: join(tmp.path, 'home4'), GIT_CONFIG_NOSYSTEM: '1' };
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: join(tmp.path, 'home4'), GIT_CONFIG_NOSYSTEM: '1' };
     delete env.GIT_CONFIG_GLOBAL;
     const root = makeRepo('repo4', env);
     write(root, '.gitignore', '*.log\n/pkg/out/\n');

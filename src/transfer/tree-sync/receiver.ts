@@ -1,0 +1,741 @@
+import { randomBytes } from 'node:crypto';
+import {
+  chmodSync,
+  closeSync,
+  constants as fsConstants,
+  type Dirent,
+  existsSync,
+  fchmodSync,
+  futimesSync,
+  lstatSync,
+  lutimesSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  utimesSync,
+} from 'node:fs';
+import { open, rename, type FileHandle } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
+import type { IHasher } from 'hash-wasm';
+import { HappierError } from '../../domain/errors.js';
+import { checkLinkTarget, checkPeerPath, DEFAULT_TRANSFER_LIMITS, parentOf, safeMode, type TransferLimits } from '../../domain/path-safety.js';
+import { AsyncQueue } from './async-queue.js';
+import { chooseBlockSize, SignatureBuilder } from './block-signature.js';
+import { applyOps, type BasisReader } from './delta-apply.js';
+import { TreeIgnore, WalkScope } from './ignore-rules.js';
+import { PROTOCOL_VERSION, type FileEntry, type IgnoreSpec, type ReceiverStats, type SkippedEntry, type SyncChannel, type SyncMessage } from './protocol.js';
+import { createFileHasher, loadBlockHasher } from './strong-hash.js';
+import { connectionLost, fromAbort, isFromPeer, limitError, protocolError, toAbort, unsafePath } from './sync-errors.js';
+import { isSyncTempName, stagingPathFor, syncTempName } from './sync-leftovers.js';
+
+export interface ReceiveTreeOptions {
+  readonly limits?: Partial<TransferLimits>;
+  /**
+   * Delete destination paths the source does not have (default true). Only paths inside the
+   * synced scope go: anything the source's ignore rules exclude (build output, .env files,
+   * node_modules) is left alone, since the source never said anything about it.
+   */
+  readonly deleteExtraneous?: boolean;
+  /** Files requested and not yet complete (default 64). */
+  readonly maxOutstanding?: number;
+  /** fsync every file before it is renamed into place (default true). */
+  readonly fsync?: boolean;
+}
+
+export interface ReceiveResult extends ReceiverStats {
+  readonly dest: string;
+  /** True when the tree was new and was staged beside the destination, then renamed into place. */
+  readonly staged: boolean;
+  /** Special files and unreadable paths the sender left out. */
+  readonly skipped: readonly SkippedEntry[];
+  readonly durationMs: number;
+}
+
+interface DestInfo {
+  readonly type: 'file' | 'dir' | 'symlink' | 'other';
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly mode: number;
+}
+
+interface IncomingFile {
+  readonly id: number;
+  readonly entry: FileEntry;
+  /** Size of the old copy to delta against, if any. */
+  basisSize: number;
+  requested: boolean;
+  basis: FileHandle | undefined;
+  blockSize: number;
+  fh: FileHandle | undefined;
+  tmp: string | undefined;
+  written: number;
+  hasher: IHasher | undefined;
+  chain: Promise<void>;
+  ended: boolean;
+}
+
+const WRITE_BUDGET = 64 * 1024 * 1024;
+const WRITE_FLUSH = 1024 * 1024;
+const MAX_SKIPPED_NOTES = 10_000;
+
+/**
+ * The destination side of a tree sync. A destination that does not exist yet is built in a
+ * sibling staging directory and renamed into place at the end; an existing one is updated
+ * file by file, each through a temporary name and a rename, so an interrupted sync leaves
+ * only complete files behind.
+ */
+export async function receiveTree(dest: string, channel: SyncChannel, opts: ReceiveTreeOptions = {}): Promise<ReceiveResult> {
+  const r = new TreeReceiver(resolve(dest), channel, opts);
+  return r.run();
+}
+
+class TreeReceiver {
+  private readonly limits: TransferLimits;
+  private readonly syncId = randomBytes(6).toString('hex');
+  private readonly staged: boolean;
+  private readonly workRoot: string;
+  private readonly started = performance.now();
+  private tempCounter = 0;
+
+  private helloSeen = false;
+  private rules: TreeIgnore | undefined;
+  private destIndex: Map<string, DestInfo> | undefined;
+  private readonly entries: FileEntry[] = [];
+  private readonly seen = new Map<string, number>();
+  private readonly dirIds: number[] = [];
+  private totalBytes = 0;
+  private listEnded = false;
+  private root: { mode: number; mtimeMs: number } | undefined;
+  private skipped: SkippedEntry[] = [];
+
+  private readonly files = new Map<number, IncomingFile>();
+  private readonly needs = new AsyncQueue<number>();
+  private outstanding = 0;
+  private unfinished = 0;
+  private slotWaiter: (() => void) | undefined;
+  private pendingWrite = 0;
+  private writeWaiter: (() => void) | undefined;
+  private readonly temps = new Set<string>();
+  private finished = false;
+  private fatal: unknown;
+  private settle: { resolve: () => void; reject: (e: unknown) => void } | undefined;
+  private blockHasher: IHasher | undefined;
+
+  private readonly stats = {
+    filesWritten: 0,
+    filesUnchanged: 0,
+    filesDeleted: 0,
+    dirsCreated: 0,
+    symlinksWritten: 0,
+    bytesWritten: 0,
+    verifyRetries: 0,
+    gone: 0,
+  };
+
+  constructor(
+    private readonly dest: string,
+    private readonly channel: SyncChannel,
+    private readonly opts: ReceiveTreeOptions,
+  ) {
+    this.limits = { ...DEFAULT_TRANSFER_LIMITS, ...opts.limits };
+    let existing: ReturnType<typeof statSync> | undefined;
+    try {
+      existing = statSync(dest);
+    } catch {
+      existing = undefined;
+    }
+    if (existing && !existing.isDirectory()) {
+      throw new HappierError('CONFLICT', `destination ${dest} exists and is not a directory`, { hint: 'Choose another target path.' });
+    }
+    this.staged = existing === undefined;
+    this.workRoot = this.staged ? stagingPathFor(dest, this.syncId) : realpathSync(dest);
+  }
+
+  async run(): Promise<ReceiveResult> {
+    const allDone = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
+    const reader = this.readLoop();
+    const needs = this.needLoop();
+    for (const p of [reader, needs, allDone]) p.catch(() => undefined);
+    try {
+      this.blockHasher = await loadBlockHasher();
+      if (this.staged) {
+        mkdirSync(dirname(this.dest), { recursive: true });
+        mkdirSync(this.workRoot, { mode: 0o700 });
+      }
+      await Promise.race([allDone, reader, needs]);
+      if (this.fatal) throw this.fatal;
+      this.finalize();
+      this.finished = true;
+      this.needs.close();
+      const stats: ReceiverStats = { ...this.stats };
+      await this.channel.send({ t: 'done', stats });
+      this.channel.close();
+      return { ...stats, dest: this.dest, staged: this.staged, skipped: this.skipped, durationMs: performance.now() - this.started };
+    } catch (err) {
+      this.fail(err);
+      await this.abort(err);
+      throw err;
+    }
+  }
+
+  private fail(err: unknown): void {
+    if (this.fatal === undefined) this.fatal = err;
+    this.settle?.reject(err);
+  }
+
+  private async abort(err: unknown): Promise<void> {
+    this.needs.close();
+    if (!isFromPeer(err)) {
+      await Promise.race([this.channel.send(toAbort(err)).catch(() => undefined), new Promise((r) => setTimeout(r, 1000).unref())]);
+    }
+    this.channel.close(err instanceof Error ? err : new Error(String(err)));
+    // Let in-flight writes stop before their temporary files are removed under them.
+    await Promise.allSettled([...this.files.values()].map((f) => f.chain));
+    for (const f of this.files.values()) {
+      await f.fh?.close().catch(() => undefined);
+      await f.basis?.close().catch(() => undefined);
+    }
+    for (const t of this.temps) rmSync(t, { force: true });
+    if (this.staged) rmSync(this.workRoot, { recursive: true, force: true });
+  }
+
+  // ---- reading the sender's messages -------------------------------------------------
+
+  private async readLoop(): Promise<void> {
+    for await (const msg of this.channel) {
+      if (this.fatal) throw this.fatal;
+      await this.handle(msg);
+    }
+    if (!this.finished) throw connectionLost('sender');
+  }
+
+  private async handle(msg: SyncMessage): Promise<void> {
+    if (msg.t !== 'hello' && !this.helloSeen) throw protocolError('the sender did not say hello first');
+    switch (msg.t) {
+      case 'hello':
+        if (msg.v !== PROTOCOL_VERSION) throw protocolError(`protocol version ${msg.v} is not ${PROTOCOL_VERSION}`);
+        this.helloSeen = true;
+        return;
+      case 'rules':
+        if (this.rules || this.entries.length) throw protocolError('rules must come once, before the entries');
+        this.rules = TreeIgnore.fromSpec(checkSpec(parseJson(this.inflate(msg.data))));
+        return;
+      case 'entries': {
+        if (this.listEnded) throw protocolError('entries after the end of the list');
+        if (!this.destIndex && !this.staged) this.destIndex = this.scanDest();
+        const rows = parseJson(this.inflate(msg.data));
+        if (!Array.isArray(rows)) throw protocolError('entries are not a list');
+        for (const row of rows) this.acceptEntry(row);
+        return;
+      }
+      case 'entries-end':
+        if (this.listEnded) throw protocolError('two ends of the list');
+        if (!this.destIndex && !this.staged) this.destIndex = this.scanDest();
+        if (msg.count !== this.entries.length) throw protocolError(`list said ${msg.count} entries, ${this.entries.length} came`);
+        this.root = { mode: num(msg.rootMode, 0o7777), mtimeMs: time(msg.rootMtimeMs) };
+        this.skipped = Array.isArray(msg.skipped) ? msg.skipped.slice(0, MAX_SKIPPED_NOTES) : [];
+        this.listEnded = true;
+        this.checkAllDone();
+        return;
+      case 'data':
+        return this.onData(msg);
+      case 'gone': {
+        const f = this.requestedFile(msg.id);
+        f.ended = true;
+        this.stats.gone += 1;
+        f.chain = f.chain.then(() => this.discard(f)).then(() => this.complete(f), (e) => this.fail(e));
+        return;
+      }
+      case 'abort':
+        throw fromAbort(msg.code, msg.message);
+      default:
+        throw protocolError(`unexpected "${(msg as { t: string }).t}" message from the sender`);
+    }
+  }
+
+  private inflate(data: Buffer | undefined): Buffer {
+    if (!data || data.length > this.limits.maxMessageBytes) throw limitError('a list message is over the size limit');
+    try {
+      return inflateRawSync(data, { maxOutputLength: this.limits.maxMessageBytes * 8 });
+    } catch {
+      throw protocolError('a list message does not inflate (or inflates past the limit)');
+    }
+  }
+
+  // ---- the file list ------------------------------------------------------------------
+
+  private acceptEntry(row: unknown): void {
+    if (!Array.isArray(row) || row.length < 5 || row.length > 6) throw protocolError('malformed entry');
+    const [path, t, size, mtimeMs, mode, target] = row as unknown[];
+    const verdict = checkPeerPath(path, this.limits);
+    if (!verdict.ok) throw unsafePath(String(path), verdict.reason);
+    const rel = path as string;
+    const type = t === 'f' ? 'file' : t === 'd' ? 'dir' : t === 'l' ? 'symlink' : undefined;
+    if (!type) throw protocolError(`unknown entry type for ${rel}`);
+    const entry: FileEntry = {
+      path: rel,
+      type,
+      size: type === 'file' ? num(size, this.limits.maxTotalBytes) : 0,
+      mtimeMs: time(mtimeMs),
+      mode: num(mode, 0o7777),
+      ...(type === 'symlink' ? { target: target as string } : {}),
+    };
+    if (type === 'symlink') {
+      const tv = checkLinkTarget(target, this.limits);
+      if (!tv.ok) throw unsafePath(rel, tv.reason);
+    }
+    if (this.seen.has(rel)) throw unsafePath(rel, 'listed twice');
+    const parent = parentOf(rel);
+    if (parent !== '') {
+      const pid = this.seen.get(parent);
+      if (pid === undefined || this.entries[pid]?.type !== 'dir') {
+        throw unsafePath(rel, 'its parent is not a directory of the tree (it would pass through a symlink or a file)');
+      }
+    }
+    if (this.entries.length >= this.limits.maxEntries) throw limitError(`more than ${this.limits.maxEntries} entries`);
+    this.totalBytes += entry.size;
+    if (this.totalBytes > this.limits.maxTotalBytes) throw limitError(`more than ${this.limits.maxTotalBytes} bytes in the tree`);
+    const id = this.entries.length;
+    this.entries.push(entry);
+    this.seen.set(rel, id);
+    if (type === 'dir') this.placeDir(id, entry);
+    else if (type === 'symlink') this.placeSymlink(entry);
+    else this.placeFile(id, entry);
+  }
+
+  private abs(rel: string): string {
+    return join(this.workRoot, rel);
+  }
+
+  private placeDir(id: number, entry: FileEntry): void {
+    this.dirIds.push(id);
+    const abs = this.abs(entry.path);
+    const existing = this.destIndex?.get(entry.path);
+    if (existing?.type === 'dir') {
+      // A read-only directory must take our temporary files; its mode is restored at the end.
+      if ((existing.mode & 0o700) !== 0o700) chmodSync(abs, existing.mode | 0o700);
+    } else {
+      if (existing) this.removeExisting(entry.path, existing);
+      mkdirSync(abs, { mode: 0o700 });
+      this.stats.dirsCreated += 1;
+    }
+    const st = lstatSync(abs);
+    if (!st.isDirectory()) throw unsafePath(entry.path, 'is not a real directory on disk');
+  }
+
+  private placeSymlink(entry: FileEntry): void {
+    const abs = this.abs(entry.path);
+    const existing = this.destIndex?.get(entry.path);
+    const target = entry.target as string;
+    if (existing?.type === 'symlink' && readlinkSync(abs) === target) {
+      this.stats.filesUnchanged += 1;
+      return;
+    }
+    const tmp = this.tempPath(parentOf(entry.path));
+    this.temps.add(tmp);
+    symlinkSync(target, tmp);
+    if (existing?.type === 'dir') this.removeExisting(entry.path, existing);
+    renameSync(tmp, abs);
+    this.temps.delete(tmp);
+    try {
+      lutimesSync(abs, toSeconds(entry.mtimeMs), toSeconds(entry.mtimeMs));
+    } catch {
+      // Some file systems keep no times on links; the link itself is what matters.
+    }
+    this.stats.symlinksWritten += 1;
+  }
+
+  private placeFile(id: number, entry: FileEntry): void {
+    const abs = this.abs(entry.path);
+    const existing = this.destIndex?.get(entry.path);
+    if (existing?.type === 'file' && existing.size === entry.size && Math.abs(existing.mtimeMs - entry.mtimeMs) < 1) {
+      if ((existing.mode & 0o777) !== safeMode(entry.mode)) chmodSync(abs, safeMode(entry.mode));
+      this.stats.filesUnchanged += 1;
+      return;
+    }
+    if (entry.size === 0) {
+      const tmp = this.tempPath(parentOf(entry.path));
+      this.temps.add(tmp);
+      const fd = openSync(tmp, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_NOFOLLOW, 0o600);
+      try {
+        fchmodSync(fd, safeMode(entry.mode));
+        futimesSync(fd, toSeconds(entry.mtimeMs), toSeconds(entry.mtimeMs));
+      } finally {
+        closeSync(fd);
+      }
+      if (existing?.type === 'dir') this.removeExisting(entry.path, existing);
+      renameSync(tmp, abs);
+      this.temps.delete(tmp);
+      this.stats.filesWritten += 1;
+      return;
+    }
+    const f: IncomingFile = {
+      id,
+      entry,
+      basisSize: existing?.type === 'file' ? existing.size : 0,
+      requested: false,
+      basis: undefined,
+      blockSize: 0,
+      fh: undefined,
+      tmp: undefined,
+      written: 0,
+      hasher: undefined,
+      chain: Promise.resolve(),
+      ended: false,
+    };
+    this.files.set(id, f);
+    this.unfinished += 1;
+    this.needs.push(id);
+  }
+
+  /**
+   * Clears a destination path whose type the source changed. A directory goes only when
+   * nothing in it is outside the synced scope: ignored files there are the user's.
+   */
+  private removeExisting(rel: string, existing: DestInfo): void {
+    const abs = this.abs(rel);
+    if (existing.type !== 'dir') {
+      unlinkSync(abs);
+      return;
+    }
+    const keep = this.outOfScopeUnder(rel);
+    if (keep) {
+      throw new HappierError('CONFLICT', `the source has a file at ${rel}, where the destination has a directory holding ignored files (${keep})`, {
+        hint: 'Move that directory aside on the destination and sync again.',
+      });
+    }
+    rmSync(abs, { recursive: true, force: true });
+    this.destIndex?.delete(rel);
+  }
+
+  private outOfScopeUnder(rel: string): string | undefined {
+    if (!this.rules) return undefined;
+    for (const d of readdirSync(this.abs(rel), { withFileTypes: true })) {
+      const child = `${rel}/${d.name}`;
+      if (this.rules.outOfScope(child, d.isDirectory())) return child;
+      if (d.isDirectory()) {
+        const deeper = this.outOfScopeUnder(child);
+        if (deeper) return deeper;
+      }
+    }
+    return undefined;
+  }
+
+  private tempPath(parentRel: string): string {
+    this.tempCounter += 1;
+    return join(this.workRoot, parentRel, syncTempName(this.syncId, this.tempCounter));
+  }
+
+  /** The destination as it is, limited to the synced scope: what may be compared, reused or deleted. */
+  private scanDest(): Map<string, DestInfo> {
+    const index = new Map<string, DestInfo>();
+    const rules = this.rules ?? new TreeIgnore('', [], false, false);
+    const walk = (dirAbs: string, dirRel: string, scope: WalkScope): void => {
+      let dirents: Dirent[];
+      try {
+        dirents = readdirSync(dirAbs, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const d of dirents) {
+        const abs = join(dirAbs, d.name);
+        if (isSyncTempName(d.name)) {
+          // Left by an interrupted sync into this same destination.
+          rmSync(abs, { force: true });
+          continue;
+        }
+        const rel = dirRel ? `${dirRel}/${d.name}` : d.name;
+        const isDir = d.isDirectory();
+        const childScope = rules.childScope(rel, d.name, isDir, scope);
+        if (childScope === undefined) continue;
+        if (childScope === WalkScope.Ignored) {
+          walk(abs, rel, childScope);
+          continue;
+        }
+        let st;
+        try {
+          st = lstatSync(abs);
+        } catch {
+          continue;
+        }
+        const type = st.isFile() ? 'file' : st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'symlink' : 'other';
+        index.set(rel, { type, size: st.size, mtimeMs: st.mtimeMs, mode: st.mode & 0o7777 });
+        if (type === 'dir') walk(abs, rel, childScope);
+      }
+    };
+    walk(this.workRoot, '', WalkScope.Rules);
+    return index;
+  }
+
+  // ---- requesting files ----------------------------------------------------------------
+
+  private async needLoop(): Promise<void> {
+    const max = this.opts.maxOutstanding ?? 64;
+    for (let id = await this.needs.take(); id !== undefined; id = await this.needs.take()) {
+      while (this.outstanding >= max) await new Promise<void>((r) => (this.slotWaiter = r));
+      if (this.fatal) return;
+      const f = this.files.get(id);
+      if (!f) continue;
+      this.outstanding += 1;
+      const sig = f.basisSize > 0 ? await this.signature(f) : undefined;
+      f.requested = true;
+      await this.channel.send(
+        sig ? { t: 'need', id, blockSize: f.blockSize, basisSize: f.basisSize, data: sig } : { t: 'need', id, blockSize: 0, basisSize: 0 },
+      );
+    }
+  }
+
+  private async signature(f: IncomingFile): Promise<Buffer | undefined> {
+    let fh: FileHandle;
+    try {
+      fh = await open(this.abs(f.entry.path), fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW);
+    } catch {
+      f.basisSize = 0;
+      return undefined;
+    }
+    const bs = chooseBlockSize(f.basisSize);
+    const sb = new SignatureBuilder(this.blockHasher as IHasher, bs, f.basisSize);
+    const step = bs * Math.max(1, Math.floor(WRITE_FLUSH / bs));
+    for (let off = 0; off < f.basisSize; off += step) {
+      const want = Math.min(step, f.basisSize - off);
+      const buf = Buffer.allocUnsafe(want);
+      const { bytesRead } = await fh.read(buf, 0, want, off);
+      if (bytesRead !== want) {
+        // The old copy shrank under us: fall back to a whole-file transfer.
+        await fh.close();
+        f.basisSize = 0;
+        return undefined;
+      }
+      sb.add(buf);
+    }
+    f.basis = fh;
+    f.blockSize = bs;
+    f.hasher = await createFileHasher();
+    f.hasher.init();
+    return sb.result();
+  }
+
+  // ---- file data -----------------------------------------------------------------------
+
+  private requestedFile(id: unknown): IncomingFile {
+    const f = typeof id === 'number' ? this.files.get(id) : undefined;
+    if (!f || !f.requested || f.ended) throw protocolError(`data for entry ${String(id)}, which was not requested`);
+    return f;
+  }
+
+  private async onData(msg: Extract<SyncMessage, { t: 'data' }>): Promise<void> {
+    const f = this.requestedFile(msg.id);
+    if (!Buffer.isBuffer(msg.data)) throw protocolError('data without bytes');
+    if (msg.data.length > this.limits.maxMessageBytes) throw limitError('a data message is over the size limit');
+    if (msg.end) f.ended = true;
+    const size = msg.data.length;
+    this.pendingWrite += size;
+    f.chain = f.chain
+      .then(() => (this.fatal ? undefined : this.applyData(f, msg)))
+      .catch((e) => this.fail(e))
+      .finally(() => {
+        this.pendingWrite -= size;
+        if (this.pendingWrite <= WRITE_BUDGET) this.writeWaiter?.();
+      });
+    while (this.pendingWrite > WRITE_BUDGET && !this.fatal) await new Promise<void>((r) => (this.writeWaiter = r));
+  }
+
+  private async applyData(f: IncomingFile, msg: Extract<SyncMessage, { t: 'data' }>): Promise<void> {
+    if (!f.fh) {
+      f.tmp = this.tempPath(parentOf(f.entry.path));
+      this.temps.add(f.tmp);
+      f.fh = await open(f.tmp, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_NOFOLLOW, 0o600);
+    }
+    const fh = f.fh;
+    let pieces: Buffer[] = [];
+    let pending = 0;
+    const flush = async (): Promise<void> => {
+      let off = 0;
+      while (off < pending) {
+        const { bytesWritten } = await fh.writev(pieces, f.written);
+        if (bytesWritten === pending - off) break;
+        // A short write: continue with what is left.
+        const rest = Buffer.concat(pieces).subarray(bytesWritten);
+        pieces = [rest];
+        f.written += bytesWritten;
+        off += bytesWritten;
+      }
+      f.written += pending - off;
+      pieces = [];
+      pending = 0;
+    };
+    const basis: BasisReader | undefined = f.basis
+      ? {
+          blockSize: f.blockSize,
+          size: f.basisSize,
+          read: async (offset, length) => {
+            const buf = Buffer.allocUnsafe(length);
+            const { bytesRead } = await (f.basis as FileHandle).read(buf, 0, length, offset);
+            return buf.subarray(0, bytesRead);
+          },
+        }
+      : undefined;
+    await applyOps(msg.data, basis, async (b) => {
+      if (f.written + pending + b.length > f.entry.size) throw limitError(`${f.entry.path} is longer than its listed size`);
+      f.hasher?.update(b);
+      pieces.push(b);
+      pending += b.length;
+      if (pending >= WRITE_FLUSH) await flush();
+    });
+    if (pending > 0) await flush();
+    if (msg.end) await this.finishFile(f, msg.hash);
+  }
+
+  private async finishFile(f: IncomingFile, hash: string | undefined): Promise<void> {
+    if (f.hasher) {
+      if (typeof hash !== 'string') throw protocolError(`delta for ${f.entry.path} came without its hash`);
+      if (f.hasher.digest('hex') !== hash) {
+        // A weak and strong hash collision built the wrong file; ask again for the whole file.
+        if (this.stats.verifyRetries > 100) throw new HappierError('TRANSFER_FAILED', `${f.entry.path} did not verify after a retry`, { hint: 'Run the sync again.' });
+        this.stats.verifyRetries += 1;
+        await this.discard(f);
+        Object.assign(f, { basisSize: 0, requested: false, ended: false, written: 0, hasher: undefined, blockSize: 0 });
+        this.outstanding -= 1;
+        this.slotWaiter?.();
+        this.needs.push(f.id);
+        return;
+      }
+    }
+    const fh = f.fh;
+    const tmp = f.tmp;
+    if (!fh || !tmp) {
+      // Every byte was listed but the source had shrunk to nothing: an empty file.
+      f.tmp = this.tempPath(parentOf(f.entry.path));
+      this.temps.add(f.tmp);
+      f.fh = await open(f.tmp, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_NOFOLLOW, 0o600);
+      return this.finishFile(f, hash);
+    }
+    const seconds = toSeconds(f.entry.mtimeMs);
+    await fh.chmod(safeMode(f.entry.mode));
+    await fh.utimes(seconds, seconds);
+    if (this.opts.fsync ?? true) await fh.datasync();
+    await fh.close();
+    f.fh = undefined;
+    const existing = this.destIndex?.get(f.entry.path);
+    if (existing?.type === 'dir') this.removeExisting(f.entry.path, existing);
+    await rename(tmp, this.abs(f.entry.path));
+    this.temps.delete(tmp);
+    f.tmp = undefined;
+    await f.basis?.close();
+    f.basis = undefined;
+    this.stats.filesWritten += 1;
+    this.stats.bytesWritten += f.written;
+    this.complete(f);
+  }
+
+  private async discard(f: IncomingFile): Promise<void> {
+    await f.fh?.close();
+    f.fh = undefined;
+    if (f.tmp) {
+      rmSync(f.tmp, { force: true });
+      this.temps.delete(f.tmp);
+      f.tmp = undefined;
+    }
+    await f.basis?.close();
+    f.basis = undefined;
+  }
+
+  private complete(f: IncomingFile): void {
+    this.files.delete(f.id);
+    this.outstanding -= 1;
+    this.unfinished -= 1;
+    this.slotWaiter?.();
+    this.checkAllDone();
+  }
+
+  private checkAllDone(): void {
+    if (this.listEnded && this.unfinished === 0) this.settle?.resolve();
+  }
+
+  // ---- the end -------------------------------------------------------------------------
+
+  private finalize(): void {
+    if ((this.opts.deleteExtraneous ?? true) && this.destIndex) this.deleteExtraneous(this.destIndex);
+    const depth = (p: string): number => p.split('/').length;
+    const dirs = this.dirIds.map((id) => this.entries[id] as FileEntry).sort((a, b) => depth(b.path) - depth(a.path));
+    for (const d of dirs) setDirAttrs(this.abs(d.path), d);
+    if (this.root) setDirAttrs(this.workRoot, this.root);
+    if (this.staged) {
+      if (existsSync(this.dest)) {
+        throw new HappierError('CONFLICT', `${this.dest} appeared while the tree was being staged`, { hint: 'Choose another target path, or remove it and sync again.' });
+      }
+      renameSync(this.workRoot, this.dest);
+    }
+  }
+
+  private deleteExtraneous(index: Map<string, DestInfo>): void {
+    const rules = this.rules;
+    const gone = [...index.entries()]
+      .filter(([rel, info]) => !this.seen.has(rel) && !(rules?.outOfScope(rel, info.type === 'dir') ?? false))
+      .sort((a, b) => b[0].split('/').length - a[0].split('/').length);
+    for (const [rel, info] of gone) {
+      const abs = this.abs(rel);
+      try {
+        if (info.type === 'dir') rmdirSync(abs);
+        else unlinkSync(abs);
+        this.stats.filesDeleted += 1;
+      } catch (err) {
+        // A directory that still holds ignored files stays, with them.
+        if ((err as NodeJS.ErrnoException).code !== 'ENOTEMPTY' && (err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
+    }
+  }
+}
+
+function setDirAttrs(abs: string, attrs: { mode: number; mtimeMs: number }): void {
+  chmodSync(abs, safeMode(attrs.mode));
+  utimesSync(abs, toSeconds(attrs.mtimeMs), toSeconds(attrs.mtimeMs));
+}
+
+/**
+ * Seconds for utimes, nudged half a microsecond up: the kernel truncates, and ms/1000 as a
+ * double can land just below the millisecond, which would read back one millisecond early.
+ */
+function toSeconds(ms: number): number {
+  return ms / 1000 + 5e-7;
+}
+
+function num(v: unknown, max: number): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || v > max) throw protocolError('a number in the list is out of range');
+  return v;
+}
+
+function time(v: unknown): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw protocolError('a time in the list is out of range');
+  return v;
+}
+
+function checkSpec(spec: unknown): IgnoreSpec & { prefix?: string; ignoreCase?: boolean } {
+  const s = spec as Partial<IgnoreSpec> & { prefix?: unknown; ignoreCase?: unknown };
+  const ok =
+    typeof s === 'object' && s !== null &&
+    Array.isArray(s.layers) && s.layers.every((l) => typeof l?.base === 'string' && typeof l.patterns === 'string') &&
+    Array.isArray(s.include) && s.include.every((g) => typeof g === 'string') &&
+    typeof s.enabled === 'boolean' &&
+    (s.prefix === undefined || typeof s.prefix === 'string') &&
+    (s.ignoreCase === undefined || typeof s.ignoreCase === 'boolean');
+  if (!ok) throw protocolError('malformed ignore rules');
+  return s as IgnoreSpec & { prefix?: string; ignoreCase?: boolean };
+}
+
+function parseJson(buf: Buffer): unknown {
+  try {
+    return JSON.parse(buf.toString('utf8'));
+  } catch {
+    throw protocolError('a list message is not JSON');
+  }
+}
