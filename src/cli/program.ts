@@ -11,6 +11,10 @@ import { doctorCommand } from './commands/doctor.js';
 import { browseOrList } from './commands/browse.js';
 import { serverCommand } from './commands/server.js';
 import { pairCommand } from './commands/pair.js';
+import { newCommand } from './commands/new.js';
+import { resumeCommand } from './commands/resume.js';
+import { attachCommand } from './commands/attach.js';
+import { stopCommand } from './commands/stop.js';
 
 /** `session list` becomes `session_list`: the JSON envelope's kind. */
 function kindOf(cmd: Command): string {
@@ -41,6 +45,10 @@ export function buildProgram(ctx: CliContext): Command {
   program.addCommand(doctorCommand(ctx));
   program.addCommand(serverCommand(ctx));
   program.addCommand(pairCommand(ctx));
+  program.addCommand(newCommand(ctx));
+  program.addCommand(resumeCommand(ctx));
+  program.addCommand(attachCommand(ctx));
+  program.addCommand(stopCommand(ctx));
 
   program.allowExcessArguments(true).action(async () => {
     if (program.args.length > 0) {

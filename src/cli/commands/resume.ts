@@ -1,0 +1,60 @@
+import { Command } from 'commander';
+import { HappierError } from '../../domain/errors.js';
+import { filterViews, needsLiveness, viewSession } from '../../domain/session-view.js';
+import type { CliContext } from '../context.js';
+import { lifecycleDeps } from '../lifecycle-wiring.js';
+import { relativeTime } from '../output/relative-time.js';
+import { tildePath } from '../output/session-table.js';
+import { sanitize, truncateEnd } from '../output/text-width.js';
+import { attachOrSayHow, canAttach, printStarted } from './session-started.js';
+
+export function resumeCommand(ctx: CliContext): Command {
+  return new Command('resume')
+    .description("reopen an inactive session with the provider's own resume; never starts a fresh one")
+    .argument('[id]', 'session id, unambiguous id prefix, or vendor session id (a picker without it)')
+    .option('--detached', 'resume it without attaching')
+    .option('--json', 'JSON envelope on stdout (implies --detached)')
+    .action(async (selector: string | undefined, opts: { detached?: boolean; json?: boolean }) => {
+      const id = selector ?? (await pickResumable(ctx, !!opts.json));
+      const deps = await lifecycleDeps(ctx);
+      const { resumeSession } = await import('../../lifecycle/resume-session.js');
+      const { session, sessionName } = await resumeSession(deps, id);
+      if (opts.json) {
+        await printStarted(ctx, deps, session.id, sessionName);
+        return;
+      }
+      ctx.note(`resumed ${session.id} (${session.agent} ${session.vendorSessionId}) in tmux session ${sessionName}`);
+      await attachOrSayHow(ctx, deps, session, { detached: !!opts.detached, json: false });
+    });
+}
+
+/** The interactive picker of resumable sessions, most recent activity first. */
+async function pickResumable(ctx: CliContext, json: boolean): Promise<string> {
+  if (json || !canAttach(ctx)) {
+    throw new HappierError('USAGE', 'which session? give an id', {
+      hint: 'run `happier session list --resumable` to see the sessions that can be resumed',
+    });
+  }
+  const store = await ctx.store();
+  const sessions = store.sessions.list();
+  const vctx = await ctx.viewContext(needsLiveness(sessions, store.registry.machineId));
+  const views = filterViews(
+    sessions.map((s) => viewSession(s, vctx)),
+    { resumable: true },
+  ).sort((a, b) => b.session.lastActivityAt.localeCompare(a.session.lastActivityAt));
+  if (views.length === 0) {
+    throw new HappierError('NOT_FOUND', 'no session can be resumed right now', {
+      hint: 'start one with `happier new`; `happier session list` shows why others cannot resume',
+    });
+  }
+  const now = ctx.io.now();
+  const { select } = await import('@inquirer/prompts');
+  return select({
+    message: 'Resume which session?',
+    pageSize: 15,
+    choices: views.map(({ session: s }) => ({
+      value: s.id,
+      name: `${s.id.slice(0, 8)}  ${s.agent.padEnd(8)} ${relativeTime(s.lastActivityAt, now).padEnd(9)} ${truncateEnd(sanitize(s.title) || '(untitled)', 40)}  ${sanitize(tildePath(s.cwd, ctx.io.homeDir))}`,
+    })),
+  });
+}

@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { realpathSync, statSync } from 'node:fs';
+import type { Agent } from '../domain/agent.js';
+import type { LifecycleDeps, NewSessionFinder } from '../lifecycle/lifecycle-deps.js';
+import type { ProviderContext } from '../providers/provider.js';
+import type { CliContext } from './context.js';
+
+type FinderModule = { findNewSession: (ctx: ProviderContext, q: { cwd: string; since: Date }) => Promise<string | null> };
+
+/** Providers that mint their own id after launch export `findNewSession` from their adapter module. */
+const FINDERS: Partial<Record<Agent, () => Promise<FinderModule>>> = {
+  opencode: () => import('../providers/opencode/opencode-provider.js'),
+};
+
+/** The real world for the session lifecycle, as the CLI runs it; everything heavy loads here, lazily. */
+export async function lifecycleDeps(ctx: CliContext): Promise<LifecycleDeps> {
+  const [store, { nodeProcessRunner }, { tmuxServerFromEnv }, { enclosingTmuxSocket, tmuxSocketPath }, { loadProvider }, { chokidarWatcher }, { runOnTerminal }, { timingFromEnv }] =
+    await Promise.all([
+      ctx.store(),
+      import('../../shell/node-process-runner.js'),
+      import('../../shell/tmux/tmux-server.js'),
+      import('../../shell/tmux/tmux-socket.js'),
+      import('../providers/all-providers.js'),
+      import('../lifecycle/chokidar-watcher.js'),
+      import('../../shell/interactive-runner.js'),
+      import('../lifecycle/lifecycle-deps.js'),
+    ]);
+  const env = ctx.io.env;
+  const tmux = tmuxServerFromEnv(env);
+  const socketPath = tmuxSocketPath(tmux.socket, env, process.getuid?.() ?? 0);
+  const inside = enclosingTmuxSocket(env);
+  const providerContext = { env, homeDir: ctx.io.homeDir, runner: nodeProcessRunner };
+  const findNewSession: NewSessionFinder = async (agent, pctx, query) => {
+    const load = FINDERS[agent];
+    return load ? (await load()).findNewSession(pctx, query) : null;
+  };
+  return {
+    sessions: store.sessions,
+    machines: store.machines,
+    settings: store.settings,
+    selfMachineId: store.registry.machineId,
+    loadProvider,
+    findNewSession,
+    providerContext,
+    runner: nodeProcessRunner,
+    tmux,
+    tmuxSocketPath: realpathOr(socketPath),
+    enclosingTmuxSocket: inside === null ? null : realpathOr(inside),
+    env,
+    onTerminal: (bin, args) => runOnTerminal(bin, args, env),
+    clock: { now: () => ctx.io.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
+    watcher: chokidarWatcher,
+    isDirectory: (path) => {
+      try {
+        return statSync(path).isDirectory();
+      } catch {
+        return false;
+      }
+    },
+    newId: randomUUID,
+    timing: timingFromEnv(env),
+  };
+}
+
+/** tmux reports the socket path it was given; comparing real paths survives symlinked /tmp. */
+function realpathOr(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}

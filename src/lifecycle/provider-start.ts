@@ -1,0 +1,48 @@
+import { HappierError } from '../domain/errors.js';
+import type { LaunchSpec } from '../providers/provider.js';
+import { watchEarlyExit, type EarlyExit } from '../../shell/tmux/tmux-early-exit.js';
+import { launchInTmux } from '../../shell/tmux/tmux-launch.js';
+import { killSession, sessionPanes } from '../../shell/tmux/tmux-server.js';
+import type { LifecycleDeps } from './lifecycle-deps.js';
+
+/**
+ * Starts a provider command in the tmux session `sessionName` and watches its first
+ * moments. A provider that exits in that window has failed: its last words become a
+ * PROVIDER_FAILED error and no tmux session is left behind.
+ */
+export async function startProviderInTmux(
+  deps: LifecycleDeps,
+  opts: { sessionName: string; spec: LaunchSpec; label: string; hint: string },
+): Promise<void> {
+  const { runner, tmux } = deps;
+  const existing = await sessionPanes(runner, tmux, opts.sessionName);
+  if (existing.some((p) => !p.dead)) {
+    throw new HappierError('ALREADY_ACTIVE', `tmux session ${opts.sessionName} is already running`, {
+      hint: `attach to it with \`tmux${tmux.socket ? ` -S ${tmux.socket}` : ''} attach -t ${opts.sessionName}\``,
+    });
+  }
+  // A kept pane from an earlier failed start would block the name.
+  if (existing.length > 0) await killSession(runner, tmux, opts.sessionName);
+
+  await launchInTmux(runner, tmux, {
+    sessionName: opts.sessionName,
+    cwd: opts.spec.cwd,
+    argv: [opts.spec.bin, ...opts.spec.args],
+    env: { ...deps.env, ...opts.spec.env },
+  });
+  const result = await watchEarlyExit(runner, tmux, opts.sessionName, {
+    windowMs: deps.timing.startWatchMs,
+    clock: { now: () => deps.clock.now().getTime(), sleep: deps.clock.sleep },
+  });
+  if (result.kind === 'exited') throw providerFailed(opts.label, result, opts.hint);
+}
+
+export function providerFailed(label: string, exit: Extract<EarlyExit, { kind: 'exited' }>, hint: string): HappierError {
+  const status = exit.status === null ? '' : ` (status ${exit.status})`;
+  const words = exit.output.slice(-3).join(' | ');
+  const said = words === '' ? ' without saying why' : `: ${words}`;
+  return new HappierError('PROVIDER_FAILED', `${label} exited right after starting${status}${said}`, {
+    hint,
+    details: { status: exit.status, output: exit.output },
+  });
+}

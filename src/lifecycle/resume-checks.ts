@@ -1,0 +1,76 @@
+import { HappierError } from '../domain/errors.js';
+import { explainResumeBlock, resumeEligibility } from '../domain/resume-eligibility.js';
+import type { Session } from '../domain/session.js';
+import type { Settings } from '../domain/settings.js';
+import { sshHappierLine } from '../../shell/ssh-line.js';
+
+export interface ResumeFacts {
+  readonly session: Session;
+  readonly selfMachineId: string;
+  readonly owner: { readonly name: string; readonly sshTarget: string | null } | null;
+  readonly active: boolean;
+  readonly settings: Settings;
+  readonly cwdExists: boolean;
+}
+
+/**
+ * Why `resume` must not start this session, or null if it may. The first rule that
+ * fails names the refusal: archived, owned elsewhere, running, not resumable, cwd gone.
+ */
+export function resumeRefusal(f: ResumeFacts): HappierError | null {
+  const s = f.session;
+  const short = s.id.slice(0, 8);
+  if (s.archived) {
+    return new HappierError('ARCHIVED', `session ${short} is archived`, {
+      hint: `bring it back with \`happier session unarchive ${short}\` first`,
+    });
+  }
+  if (s.ownerMachineId !== f.selfMachineId) return notOwner(s, f.owner, 'resume');
+  if (f.active) {
+    return new HappierError('ALREADY_ACTIVE', `session ${short} is already running`, {
+      hint: `happier attach ${short}`,
+    });
+  }
+  const eligibility = resumeEligibility(s, f.settings);
+  if (eligibility.status === 'no') {
+    return new HappierError('NOT_RESUMABLE', `session ${short} cannot be resumed: ${explainResumeBlock(eligibility.reason)}`, {
+      hint: resumeHint(s, eligibility.reason),
+      details: { reason: eligibility.reason },
+    });
+  }
+  if (!f.cwdExists) {
+    return new HappierError('PATH_MISSING', `the session's directory ${s.cwd} no longer exists`, {
+      hint: 'the provider resumes from that directory: restore it, or move the session there with `happier handoff`',
+      details: { path: s.cwd },
+    });
+  }
+  return null;
+}
+
+function resumeHint(s: Session, reason: 'off' | 'unsupported' | 'disabled' | 'missing-id'): string {
+  switch (reason) {
+    case 'off':
+      return `turn the backend on with \`happier settings set backends.${s.agent}.enabled true\``;
+    case 'disabled':
+      return `allow it with \`happier settings set backends.${s.agent}.resume true\``;
+    case 'unsupported':
+      return `this backend has no vendor resume; start a new session with \`happier new --agent ${s.agent}\``;
+    case 'missing-id':
+      return `without the provider's id happier would have to guess; start a new session with \`happier new --agent ${s.agent}\``;
+  }
+}
+
+/** NOT_OWNER for a session another machine owns, with the ssh line that reaches it when known. */
+export function notOwner(
+  s: Session,
+  owner: { readonly name: string; readonly sshTarget: string | null } | null,
+  verb: 'resume' | 'attach' | 'stop',
+): HappierError {
+  const name = owner?.name ?? s.ownerMachineId;
+  return new HappierError('NOT_OWNER', `session ${s.id.slice(0, 8)} is owned by ${name}, not this machine`, {
+    hint: owner?.sshTarget
+      ? `run it there: ${sshHappierLine(owner.sshTarget, [verb, s.id])}`
+      : `add that machine with \`happier machine add ${owner?.name ?? '<name>'} <ssh-target>\` to reach it`,
+    details: { owner: name, ...(owner?.sshTarget ? { ssh: sshHappierLine(owner.sshTarget, [verb, s.id]) } : {}) },
+  });
+}
