@@ -14,8 +14,10 @@ export async function readThreadTitles(dbPath: string): Promise<Map<string, stri
     if (!db) return titles;
     const cols = tableColumns(db, 'threads');
     if (!cols?.has('id') || !cols.has('title')) return titles;
-    const rows = db.prepare(`SELECT id, title FROM threads WHERE title IS NOT NULL AND title != ''`).all() as { id: unknown; title: unknown }[];
-    for (const r of rows) if (typeof r.id === 'string' && typeof r.title === 'string') titles.set(r.id.toLowerCase(), r.title);
+    // `name` is the name the user gave the thread (newer Codex); `title` is Codex's own.
+    const title = cols.has('name') ? `coalesce(nullif(name, ''), title)` : 'title';
+    const rows = db.prepare(`SELECT id, ${title} AS title FROM threads`).all() as { id: unknown; title: unknown }[];
+    for (const r of rows) if (typeof r.id === 'string' && typeof r.title === 'string' && r.title.trim() !== '') titles.set(r.id.toLowerCase(), r.title);
   } catch {
     titles.clear();
   } finally {

@@ -98,19 +98,20 @@ async function runOpencode(ctx: ProviderContext, args: string[], cwd: string, wh
   });
 }
 
-/** The export object when `text` is that session's export; OpenCode may print a banner before the JSON. */
+/** The export object when `text` is that session's export; OpenCode may print a banner line before the JSON. */
 function parseExport(text: string, id: string): { value: OpencodeExport } | null {
-  const start = text.indexOf('{');
-  if (start === -1) return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(text.slice(start));
-  } catch {
-    return null;
+  for (let start = text.startsWith('{') ? 0 : text.indexOf('\n{'); start !== -1; start = text.indexOf('\n{', start + 1)) {
+    let value: unknown;
+    try {
+      value = JSON.parse(text.slice(start));
+    } catch {
+      continue;
+    }
+    const v = value as Partial<OpencodeExport> | null;
+    if (!v || typeof v !== 'object' || !v.info || v.info.id !== id || !Array.isArray(v.messages)) return null;
+    return { value: v as OpencodeExport };
   }
-  const v = value as Partial<OpencodeExport> | null;
-  if (!v || typeof v !== 'object' || !v.info || v.info.id !== id || !Array.isArray(v.messages)) return null;
-  return { value: v as OpencodeExport };
+  return null;
 }
 
 function messageIdsOf(exp: OpencodeExport): string[] {

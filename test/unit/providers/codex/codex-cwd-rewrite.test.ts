@@ -36,6 +36,20 @@ describe('rewriteRolloutCwd', () => {
     expect(rewriteRolloutCwd(same, '/new').equals(same)).toBe(true);
   });
 
+  it('moves paths inside the old cwd along with it, and nothing outside it', () => {
+    const ctx = (cwd: string, roots: string[]) =>
+      JSON.stringify({ type: 'turn_context', payload: { cwd, sandbox: { entries: roots.map((path) => ({ path: { path } })) } } });
+    const out = rewrite([meta('/home/ann/proj'), ctx('/home/ann/proj', ['/home/ann/proj', '/home/ann/proj/.git', '/home/ann/project2', '/tmp'])], '/srv/b');
+    expect(JSON.parse(out[1]!).payload.sandbox.entries.map((e: { path: { path: string } }) => e.path.path)).toEqual([
+      '/srv/b',
+      '/srv/b/.git',
+      '/home/ann/project2',
+      '/tmp',
+    ]);
+    const fromRoot = rewrite([meta('/'), ctx('/', ['/', '/etc'])], '/srv/b');
+    expect(JSON.parse(fromRoot[1]!).payload).toEqual({ cwd: '/srv/b', sandbox: { entries: [{ path: { path: '/' } }, { path: { path: '/etc' } }] } });
+  });
+
   it('reads the id and cwd from the first line', () => {
     expect(rolloutSessionMeta(Buffer.from(`${meta('/a b')}\n${turn('/x')}\n`))).toEqual({ id: 'i', cwd: '/a b' });
     expect(rolloutSessionMeta(Buffer.from('garbage\n'))).toEqual({ id: null, cwd: null });
