@@ -15,7 +15,7 @@ export interface PresenceEntry {
  */
 export class PresenceHub {
   private readonly sockets = new Map<string, Set<WebSocket>>();
-  private readonly lastSeen = new Map<string, { accountId: string; at: number; online: boolean }>();
+  private readonly lastSeen = new Map<string, { accountId: string; at: number; online: boolean; persistedAt: number }>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -34,10 +34,22 @@ export class PresenceHub {
     return this.now() - lastSeenAt < this.offlineAfterMs;
   }
 
-  seen(machineId: string, accountId: string, at: number): void {
+  /**
+   * Records a heartbeat; returns whether it should also be written to the database. Writes
+   * are spaced out because a commit per heartbeat is what limits a busy server, and the
+   * stored time only needs to survive a restart to within a fraction of the offline window.
+   */
+  seen(machineId: string, accountId: string, at: number): boolean {
     const prev = this.lastSeen.get(machineId);
-    this.lastSeen.set(machineId, { accountId, at, online: true });
+    const persist = !prev || at - prev.persistedAt >= this.offlineAfterMs / 4;
+    this.lastSeen.set(machineId, { accountId, at, online: true, persistedAt: persist ? at : prev.persistedAt });
     if (!prev || !prev.online) this.onChange(accountId);
+    return persist;
+  }
+
+  /** The latest heartbeat, from memory when it is newer than the stored one. */
+  lastSeenAt(machineId: string, stored: number): number {
+    return Math.max(stored, this.lastSeen.get(machineId)?.at ?? 0);
   }
 
   forget(machineId: string): void {

@@ -177,20 +177,16 @@ export class SyncApi {
     const sshTarget = str(body, 'sshTarget', { max: 200, pattern: SSH_TARGET, optional: true });
     const t = this.now();
     if (name || sshTarget) this.store.describe(caller.machine.id, name, sshTarget);
-    this.store.touch(caller.machine.id, t);
-    this.hub.seen(caller.machine.id, caller.machine.account_id, t);
+    if (this.hub.seen(caller.machine.id, caller.machine.account_id, t)) this.store.touch(caller.machine.id, t);
     return { at: iso(t) };
   }
 
   presence(accountId: string): { machines: PresenceEntry[] } {
     return {
-      machines: this.store.machinesOf(accountId).map((m) => ({
-        machineId: m.id,
-        name: m.name,
-        sshTarget: m.ssh_target,
-        online: this.hub.isOnline(m.last_seen_at),
-        lastSeenAt: iso(m.last_seen_at),
-      })),
+      machines: this.store.machinesOf(accountId).map((m) => {
+        const seen = this.hub.lastSeenAt(m.id, m.last_seen_at);
+        return { machineId: m.id, name: m.name, sshTarget: m.ssh_target, online: this.hub.isOnline(seen), lastSeenAt: iso(seen) };
+      }),
     };
   }
 
