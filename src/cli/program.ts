@@ -11,6 +11,7 @@ import { doctorCommand } from './commands/doctor.js';
 import { browseOrList } from './commands/browse.js';
 import { serverCommand } from './commands/server.js';
 import { pairCommand } from './commands/pair.js';
+import { directCommand } from './commands/direct.js';
 import { newCommand } from './commands/new.js';
 import { resumeCommand } from './commands/resume.js';
 import { attachCommand } from './commands/attach.js';
@@ -45,6 +46,7 @@ export function buildProgram(ctx: CliContext): Command {
   program.addCommand(doctorCommand(ctx));
   program.addCommand(serverCommand(ctx));
   program.addCommand(pairCommand(ctx));
+  program.addCommand(directCommand(ctx));
   program.addCommand(newCommand(ctx));
   program.addCommand(resumeCommand(ctx));
   program.addCommand(attachCommand(ctx));

@@ -6,17 +6,63 @@ import { okEnvelope } from '../output/json-envelope.js';
 import { relativeTime } from '../output/relative-time.js';
 import { sessionJson } from '../output/session-json.js';
 import { sanitize } from '../output/text-width.js';
+import { HappierError } from '../../domain/errors.js';
+import type { Transcript } from '../../providers/provider.js';
+import { outputWidth } from '../cli-io.js';
+import { providerContext, tryLoadProvider } from '../direct-sessions.js';
+import { parseMessageCount } from '../message-count-option.js';
+import { formatMessagePreview, messageJson } from '../output/message-preview.js';
 
 export function sessionShowCommand(ctx: CliContext): Command {
   return new Command('show')
     .description('show one session in full')
     .argument('<id>', 'session id, unambiguous id prefix, or vendor session id')
     .option('--json', 'JSON envelope on stdout')
-    .action(async (selector: string, opts: { json?: boolean }) => {
+    .option('--messages <n>', 'also show the latest N messages from the provider transcript', parseMessageCount)
+    .action(async (selector: string, opts: { json?: boolean; messages?: number }) => {
       const view = await resolveView(ctx, selector);
-      if (opts.json) ctx.out(okEnvelope('session_show', { session: sessionJson(view) }) + '\n');
-      else ctx.out(formatDetails(view, ctx.io.now()));
+      const preview = opts.messages === undefined ? undefined : await readPreview(ctx, view, opts.messages);
+      if (opts.json) {
+        const extra = preview === undefined ? {} : previewJson(preview);
+        ctx.out(okEnvelope('session_show', { session: sessionJson(view), ...extra }) + '\n');
+        return;
+      }
+      ctx.out(formatDetails(view, ctx.io.now()));
+      if (preview === undefined) return;
+      if ('error' in preview) ctx.note(`note: no messages to show: ${preview.error.message}`);
+      else if (preview.transcript.messages.length > 0) {
+        const n = preview.transcript.messages.length;
+        ctx.out(`\nlatest ${n} message${n === 1 ? '' : 's'}:\n`);
+        ctx.out(formatMessagePreview(preview.transcript.messages, { now: ctx.io.now(), width: outputWidth(ctx.io), chalk: ctx.chalk }));
+      }
     });
+}
+
+type Preview = { transcript: Transcript } | { error: HappierError };
+
+/**
+ * The latest messages from the provider's own transcript. Their absence (no vendor id
+ * yet, the transcript on another machine) is reported beside the details, not as a failure.
+ */
+async function readPreview(ctx: CliContext, view: SessionView, count: number): Promise<Preview> {
+  const s = view.session;
+  if (!s.vendorSessionId) {
+    return { error: new HappierError('NOT_FOUND', 'the provider has not reported a session id yet') };
+  }
+  try {
+    const provider = await tryLoadProvider(s.agent);
+    if (!provider) return { error: new HappierError('UNSUPPORTED_PROVIDER', `this build cannot read ${s.agent} transcripts`) };
+    const pctx = await providerContext(ctx);
+    return { transcript: await provider.readTranscript(pctx, s.vendorSessionId, { lastMessages: count }) };
+  } catch (err) {
+    if (err instanceof HappierError) return { error: err };
+    throw err;
+  }
+}
+
+function previewJson(p: Preview) {
+  if ('error' in p) return { messages: null, messagesError: { code: p.error.code, message: p.error.message } };
+  return { messages: p.transcript.messages.map(messageJson), skippedLines: p.transcript.skippedLines };
 }
 
 export async function resolveView(ctx: CliContext, selector: string): Promise<SessionView> {

@@ -1,0 +1,125 @@
+import { AGENTS, type Agent } from '../domain/agent.js';
+import { HappierError } from '../domain/errors.js';
+import type { DirectSession } from '../domain/session.js';
+import type { Provider, ProviderContext } from '../providers/provider.js';
+import type { CliContext } from './context.js';
+
+/**
+ * What the `direct` commands and `session show --messages` share: loading providers,
+ * scanning them through the registry's scan cache, and finding one direct session.
+ */
+export async function providerContext(ctx: CliContext): Promise<ProviderContext> {
+  const [{ providerContextFromEnv }, { nodeProcessRunner }] = await Promise.all([
+    import('../providers/all-providers.js'),
+    import('../../shell/node-process-runner.js'),
+  ]);
+  return providerContextFromEnv(ctx.io.env, ctx.io.homeDir, nodeProcessRunner);
+}
+
+/** The provider, or undefined when this build has none for the agent. */
+export async function tryLoadProvider(agent: Agent): Promise<Provider | undefined> {
+  const { loadProvider } = await import('../providers/all-providers.js');
+  try {
+    return await loadProvider(agent);
+  } catch (err) {
+    if (err instanceof HappierError && err.code === 'UNSUPPORTED_PROVIDER') return undefined;
+    throw err;
+  }
+}
+
+export interface ScanWarning {
+  readonly agent: Agent;
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface DirectScan {
+  readonly sessions: DirectSession[];
+  readonly warnings: ScanWarning[];
+}
+
+/** A one-line counter on stderr, only for a person watching a terminal. */
+function progressLine(ctx: CliContext, agent: Agent): ((done: number, total: number) => void) | undefined {
+  if (ctx.json || !ctx.io.stderr.isTTY) return undefined;
+  let last = 0;
+  return (done, total) => {
+    const now = Date.now();
+    if (done !== total && now - last < 80) return;
+    last = now;
+    ctx.io.stderr.write(`\rscanning ${agent} sessions ${done}/${total}\x1b[K`);
+    if (done === total) ctx.io.stderr.write('\r\x1b[K');
+  };
+}
+
+/**
+ * Scans the given providers. One provider failing (an unreadable database, say) does not
+ * hide the others: it becomes a warning.
+ */
+export async function scanDirect(ctx: CliContext, agents: readonly Agent[]): Promise<DirectScan> {
+  const [store, pctx, { ScanCacheRepo }] = await Promise.all([
+    ctx.store(),
+    providerContext(ctx),
+    import('../store/scan-cache-repo.js'),
+  ]);
+  const sessions: DirectSession[] = [];
+  const warnings: ScanWarning[] = [];
+  for (const agent of agents) {
+    const provider = await tryLoadProvider(agent);
+    if (!provider) {
+      warnings.push({ agent, code: 'UNSUPPORTED_PROVIDER', message: `this build of happier cannot read ${agent} sessions yet` });
+      continue;
+    }
+    const cache = new ScanCacheRepo(store.registry, agent);
+    try {
+      const onProgress = progressLine(ctx, agent);
+      sessions.push(...(await provider.discover(pctx, cache, onProgress ? { onProgress } : {})));
+      cache.flush();
+    } catch (err) {
+      if (ctx.io.env.HAPPIER_DEBUG === '1' && err instanceof Error) ctx.note(err.stack ?? err.message);
+      const code = err instanceof HappierError ? err.code : 'PROVIDER_FAILED';
+      warnings.push({ agent, code, message: `could not read ${agent} sessions: ${(err as Error).message}` });
+    }
+  }
+  sessions.sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0));
+  return { sessions, warnings };
+}
+
+export interface FoundDirect {
+  readonly session: DirectSession;
+  readonly provider: Provider;
+  readonly pctx: ProviderContext;
+}
+
+/** The direct session with this vendor id, from the providers whose id shape fits it. */
+export async function findDirect(ctx: CliContext, vendorId: string, agent?: Agent): Promise<FoundDirect> {
+  const id = vendorId.trim();
+  const agents: Agent[] = [];
+  const providers = new Map<Agent, Provider>();
+  for (const a of agent ? [agent] : AGENTS) {
+    const p = await tryLoadProvider(a);
+    if (p && p.isVendorId(id)) {
+      agents.push(a);
+      providers.set(a, p);
+    }
+  }
+  if (agents.length === 0) {
+    throw new HappierError('USAGE', `${JSON.stringify(id)} is not a ${agent ?? 'provider'} session id`, {
+      hint: 'Claude and Codex ids are UUIDs, OpenCode ids start with ses_; see `happier direct list`',
+    });
+  }
+  const { sessions } = await scanDirect(ctx, agents);
+  const matches = sessions.filter((s) => s.vendorSessionId.toLowerCase() === id.toLowerCase());
+  if (matches.length === 0) {
+    throw new HappierError('NOT_FOUND', `no ${agent ?? agents.join(' or ')} session ${id} on this machine`, {
+      hint: 'run `happier direct list` to see the provider sessions found here',
+    });
+  }
+  if (matches.length > 1) {
+    throw new HappierError('AMBIGUOUS', `${id} is a session of more than one provider`, {
+      hint: 'name the provider with --agent',
+      details: { candidates: matches.map((m) => ({ id: `${m.agent} ${m.vendorSessionId}`, title: m.title })) },
+    });
+  }
+  const session = matches[0]!;
+  return { session, provider: providers.get(session.agent)!, pctx: await providerContext(ctx) };
+}

@@ -1,0 +1,156 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runHappier } from '../helpers/run-happier.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+// The `direct` commands run as a user runs them: the built binary against a Claude root
+// of real-shaped transcripts (plus one hand-made bad file), with its own HAPPIER_HOME.
+const dir = tempDir('happier-direct-cli-');
+const claudeRoot = join(dir.path, 'claude');
+const env = {
+  HAPPIER_HOME: join(dir.path, 'happier'),
+  HOME: dir.path,
+  CLAUDE_CONFIG_DIR: claudeRoot,
+  CODEX_HOME: join(dir.path, 'codex'),
+  XDG_DATA_HOME: join(dir.path, 'xdg'),
+  NO_COLOR: '1',
+};
+const run = (...args: string[]) => runHappier(args, env);
+const json = async (...args: string[]) => {
+  const r = await run(...args);
+  return { ...r, body: JSON.parse(r.stdout) };
+};
+
+const cwdA = join(dir.path, 'work', 'my project');
+const cwdB = join(dir.path, 'work', 'ünïcode');
+const idA = randomUUID();
+const idB = randomUUID();
+const idBusy = randomUUID();
+
+function record(id: string, cwd: string, type: 'user' | 'assistant', body: unknown, at: string): string {
+  const message = type === 'user' ? { role: 'user', content: body } : { id: `msg_${randomUUID()}`, type: 'message', role: 'assistant', content: body };
+  return JSON.stringify({ parentUuid: null, isSidechain: false, type, message, uuid: randomUUID(), timestamp: at, userType: 'external', cwd, sessionId: id, version: '2.1.197' });
+}
+
+function writeSession(id: string, cwd: string, lines: string[]): string {
+  const folder = join(claudeRoot, 'projects', cwd.replace(/[^A-Za-z0-9]/g, '-'));
+  mkdirSync(folder, { recursive: true });
+  const path = join(folder, `${id}.jsonl`);
+  writeFileSync(path, lines.join('\n') + '\n');
+  return path;
+}
+
+let pathA: string;
+const children: ChildProcess[] = [];
+
+beforeAll(() => {
+  pathA = writeSession(idA, cwdA, [
+    record(idA, cwdA, 'user', 'fix the flaky login test', '2026-11-20T10:00:00.000Z'),
+    record(idA, cwdA, 'assistant', [{ type: 'text', text: 'Running it.' }, { type: 'tool_use', id: 't1', name: 'Bash', input: { command: 'npm test' } }], '2026-11-20T10:00:01.000Z'),
+    record(idA, cwdA, 'user', [{ tool_use_id: 't1', type: 'tool_result', content: 'ok' }], '2026-11-20T10:00:02.000Z'),
+    record(idA, cwdA, 'assistant', [{ type: 'text', text: 'All green.' }], '2026-11-20T10:00:03.000Z'),
+  ]);
+  // Garbage and a half-written last line: still listed.
+  writeSession(idB, cwdB, ['not json', record(idB, cwdB, 'user', 'second session', '2026-11-21T10:00:00.000Z'), '{"type":"assistant","mess']);
+  writeSession(idBusy, cwdA, [record(idBusy, cwdA, 'user', 'busy one', '2026-11-19T10:00:00.000Z')]);
+});
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill();
+  dir.cleanup();
+});
+
+describe('happier direct', () => {
+  it('lists the provider sessions as JSON, newest first, quietly', async () => {
+    const r = await json('direct', 'list', '--json');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.body).toMatchObject({ v: 1, ok: true, kind: 'direct_list' });
+    const rows = r.body.data.directSessions;
+    expect(rows.map((s: { vendorSessionId: string }) => s.vendorSessionId)).toEqual([idB, idA, idBusy]);
+    expect(rows[1]).toEqual({
+      agent: 'claude',
+      vendorSessionId: idA,
+      cwd: cwdA,
+      title: 'fix the flaky login test',
+      updatedAt: '2026-11-20T10:00:03.000Z',
+      sizeBytes: statSync(pathA).size,
+      messageCount: 4,
+      takenOver: null,
+      path: pathA,
+    });
+    expect(rows[0]).toMatchObject({ cwd: cwdB, title: 'second session', messageCount: 1 });
+  });
+
+  it('prints a table that fits the width', async () => {
+    const r = await runHappier(['direct', 'list', '--agent', 'claude'], { ...env, COLUMNS: '100' });
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^AGENT\s+VENDOR-ID\s+UPDATED\s+MSGS\s+SIZE\s+TAKEN\s+TITLE\s+PATH$/);
+    expect(lines).toHaveLength(4);
+    for (const l of lines) expect([...l].length).toBeLessThanOrEqual(100);
+    expect(r.stdout).toContain(idA);
+  });
+
+  it('shows one session with its latest messages', async () => {
+    const r = await json('direct', 'show', idA, '--messages', '2', '--json');
+    expect(r.code).toBe(0);
+    expect(r.body.data.directSession).toMatchObject({ vendorSessionId: idA, messageCount: 4 });
+    expect(r.body.data.messages).toEqual([
+      { role: 'tool', text: 'ok', toolSummary: null, at: '2026-11-20T10:00:02.000Z' },
+      { role: 'assistant', text: 'All green.', toolSummary: null, at: '2026-11-20T10:00:03.000Z' },
+    ]);
+    const text = await run('direct', 'show', idA, '--messages', '3');
+    expect(text.stdout).toContain('Bash(npm test)');
+    expect(text.stdout).toContain('fix the flaky login test');
+  });
+
+  it('rejects a malformed id as a usage error and an unknown one as NOT_FOUND', async () => {
+    const bad = await json('direct', 'show', '--json', '../../etc/passwd');
+    expect(bad.code).toBe(2);
+    expect(bad.body.error.code).toBe('USAGE');
+    const missing = await json('direct', 'takeover', randomUUID(), '--json');
+    expect(missing.code).toBe(1);
+    expect(missing.body.error.code).toBe('NOT_FOUND');
+  });
+
+  it('takes a session over without touching its files, once', async () => {
+    const before = createHash('sha256').update(readFileSync(pathA)).digest('hex');
+    const mtime = statSync(pathA).mtimeMs;
+    const r = await json('direct', 'takeover', idA, '--json');
+    expect(r.code).toBe(0);
+    const session = r.body.data.session;
+    expect(session).toMatchObject({ agent: 'claude', backend: 'cli', vendorSessionId: idA, cwd: cwdA, title: 'fix the flaky login test', resume: { status: 'yes' }, ownerEpoch: 0 });
+    expect(session.id).not.toBe(idA);
+
+    const list = await json('session', 'list', '--json');
+    expect(list.body.data.sessions.map((s: { id: string }) => s.id)).toContain(session.id);
+    const direct = await json('direct', 'list', '--json');
+    expect(direct.body.data.directSessions.find((s: { vendorSessionId: string }) => s.vendorSessionId === idA).takenOver).toBe(session.id);
+
+    const again = await run('direct', 'takeover', idA);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`already taken over as ${session.id}`);
+    expect(createHash('sha256').update(readFileSync(pathA)).digest('hex')).toBe(before);
+    expect(statSync(pathA).mtimeMs).toBe(mtime);
+
+    const shown = await json('session', 'show', session.id, '--messages', '1', '--json');
+    expect(shown.body.data.messages).toEqual([{ role: 'assistant', text: 'All green.', toolSummary: null, at: '2026-11-20T10:00:03.000Z' }]);
+  });
+
+  it('refuses to take over a session a live provider process is running', async () => {
+    // A stand-in for `claude --resume <id>`: a process whose command line names the session.
+    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)', 'claude', '--resume', idBusy], { stdio: 'ignore' });
+    children.push(child);
+    await new Promise((resolve) => child.once('spawn', resolve));
+    const r = await json('direct', 'takeover', idBusy, '--json');
+    expect(r.code).toBe(1);
+    expect(r.body.error).toMatchObject({ code: 'ALREADY_ACTIVE', pid: child.pid, reason: 'command-line' });
+    child.kill();
+    await new Promise((resolve) => child.once('exit', resolve));
+    const ok = await json('direct', 'takeover', idBusy, '--json');
+    expect(ok.code).toBe(0);
+  });
+});
