@@ -1,3 +1,4 @@
+import { HappierError } from '../../domain/errors.js';
 import type { Provider } from '../provider.js';
 import { opencodeLaunchSpec, opencodeResumeSpec } from './opencode-argv.js';
 import { exportOpencodeBundle, importOpencodeBundle } from './opencode-bundle.js';
@@ -15,8 +16,13 @@ export const opencodeProvider: Provider = {
   isVendorId: isOpencodeSessionId,
   async discover(ctx) {
     const found = await discoverOpencode(ctx);
-    // The list is still useful without the database, so its absence is a note, not a failure.
-    if (found.skippedDb) process.stderr.write(`note: ${found.skippedDb}\n`);
+    // A database happier cannot read is reported (the CLI shows it as a warning beside the
+    // other providers' sessions) unless the older JSON files still gave sessions to show.
+    if (found.skippedDb && found.sessions.length === 0) {
+      throw new HappierError('PROVIDER_FAILED', found.skippedDb, {
+        hint: 'this OpenCode version may be newer than happier knows; run `happier doctor`',
+      });
+    }
     return found.sessions;
   },
   readTranscript: readOpencodeTranscript,

@@ -150,3 +150,17 @@ describe('opencode findNewSession', () => {
     expect(await findNewSession(ctx, { cwd: tmp.path, since: new Date(0) })).toBeNull();
   });
 });
+
+describe('opencode provider discover', () => {
+  it('reports an unreadable database as PROVIDER_FAILED with the reason, so the CLI can warn', async () => {
+    const { opencodeProvider } = await import('../../../../src/providers/opencode/opencode-provider.js');
+    mkdirSync(dataDir, { recursive: true });
+    const db = new Database(dbPath);
+    db.exec(`CREATE TABLE unrelated (x)`);
+    db.close();
+    const cache = { get: () => undefined, put: () => undefined, prune: () => undefined };
+    await expect(opencodeProvider.discover(ctx, cache)).rejects.toMatchObject({ code: 'PROVIDER_FAILED', message: expect.stringContaining('no session table') });
+    writeStorageSession(join(dataDir, 'storage'), { id: 'ses_legacylegacylegacylegacy', projectId: 'global', directory: '/w', title: 'old', created: T0 });
+    expect((await opencodeProvider.discover(ctx, cache)).map((s) => s.vendorSessionId)).toEqual(['ses_legacylegacylegacylegacy']);
+  });
+});
