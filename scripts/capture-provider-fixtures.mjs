@@ -4,7 +4,9 @@
 // test/fixtures/real/<agent>/. Only the sandbox's absolute path is scrubbed: it becomes
 // /home/dev (and its Claude slug `-home-dev`), so the fixtures read like a real machine.
 //
-//   node scripts/install-provider-clis.mjs && node scripts/capture-provider-fixtures.mjs [claude|codex|opencode ...]
+//   node scripts/install-provider-clis.mjs && node scripts/capture-provider-fixtures.mjs [claude|codex|opencode|claude-tui|… ...]
+//
+// Re-capturing a folder changes its session ids (sessions.json has them); tests read them from there.
 import { build } from 'esbuild';
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
@@ -19,6 +21,7 @@ export const PLACEHOLDER_HOME = '/home/dev';
 const SECRET = 'TANGERINE-4417';
 const FIRST = `Remember the secret word ${SECRET}. Reply briefly.`;
 const SECOND = 'What was the secret word? Reply briefly.';
+const TUI_DIR = 'tui project';
 
 // The sandbox and mock are TypeScript (shared with the tests); bundle them next to the
 // repo root's depth so their import.meta.url-relative paths still resolve.
@@ -26,7 +29,11 @@ async function loadSupport() {
   const outfile = join(root, '.cache', 'capture', 'support.mjs');
   await build({
     stdin: {
-      contents: "export * from './test/support/mock-model-api.ts'; export * from './test/support/provider-sandbox.ts';",
+      contents: [
+        "export * from './test/support/mock-model-api.ts';",
+        "export * from './test/support/provider-sandbox.ts';",
+        "export * from './test/support/tmux-pane.ts';",
+      ].join(' '),
       resolveDir: root,
       loader: 'ts',
     },
@@ -104,10 +111,20 @@ async function captureClaude(s, sandbox) {
   const bin = s.PROVIDER_BINS.claude;
   must('claude turn 1', await s.runInSandbox(sandbox, bin, ['-p', '--session-id', sid, FIRST]), s.describeRun);
   must('claude turn 2', await s.runInSandbox(sandbox, bin, ['-p', '--resume', sid, SECOND]), s.describeRun);
-  const dest = join(OUT, 'claude');
+  copyClaudeProjects(sandbox, join(OUT, 'claude'));
+  return { vendorSessionId: sid, files: `projects/${slugOf(join(PLACEHOLDER_HOME, 'project'))}/${sid}.jsonl` };
+}
+
+async function captureClaudeTui(s, sandbox, mock) {
+  const sid = randomUUID();
+  await tuiTwoTurns(s, sandbox, mock, 'claude', [s.PROVIDER_BINS.claude, '--session-id', sid], '? for shortcuts');
+  copyClaudeProjects(sandbox, join(OUT, 'claude-tui'));
+  return { vendorSessionId: sid, files: `projects/${slugOf(join(PLACEHOLDER_HOME, TUI_DIR))}/${sid}.jsonl` };
+}
+
+function copyClaudeProjects(sandbox, dest) {
   const projects = join(sandbox.claudeConfigDir, 'projects');
   for (const f of filesUnder(projects)) copyScrubbed(f, join(dest, 'projects', scrubText(relative(projects, f), sandbox.home)), sandbox.home);
-  return { vendorSessionId: sid, files: `projects/${slugOf(join(PLACEHOLDER_HOME, 'project'))}/${sid}.jsonl` };
 }
 
 async function captureCodex(s, sandbox) {
@@ -116,12 +133,23 @@ async function captureCodex(s, sandbox) {
   const sid = /session id: ([0-9a-f-]{36})/.exec(first.stderr)?.[1];
   if (!sid) throw new Error(`codex printed no session id\n${first.stderr}`);
   must('codex turn 2', await s.runInSandbox(sandbox, bin, ['exec', '--skip-git-repo-check', 'resume', sid, SECOND]), s.describeRun);
-  const dest = join(OUT, 'codex');
+  return { vendorSessionId: sid, files: copyCodexHome(sandbox, join(OUT, 'codex')) };
+}
+
+async function captureCodexTui(s, sandbox, mock) {
+  // --no-daemon: otherwise the TUI leaves a background app-server running.
+  await tuiTwoTurns(s, sandbox, mock, 'codex', [s.PROVIDER_BINS.codex, '--no-daemon'], '? for shortcuts');
+  const rollout = filesUnder(join(sandbox.codexHome, 'sessions'))[0];
+  if (!rollout) throw new Error('the codex TUI wrote no rollout');
+  return { vendorSessionId: rollout.slice(-42, -6), files: copyCodexHome(sandbox, join(OUT, 'codex-tui')) };
+}
+
+function copyCodexHome(sandbox, dest) {
   const sessions = join(sandbox.codexHome, 'sessions');
   const rollouts = filesUnder(sessions);
   for (const f of rollouts) copyScrubbed(f, join(dest, 'sessions', relative(sessions, f)), sandbox.home);
   copyDbScrubbed(join(sandbox.codexHome, 'state_5.sqlite'), join(dest, 'state_5.sqlite'), sandbox.home);
-  return { vendorSessionId: sid, files: rollouts.map((f) => `sessions/${relative(sessions, f)}`).join(', ') + ', state_5.sqlite' };
+  return `${rollouts.map((f) => `sessions/${relative(sessions, f)}`).join(', ')}, state_5.sqlite`;
 }
 
 async function captureOpencode(s, sandbox) {
@@ -130,15 +158,71 @@ async function captureOpencode(s, sandbox) {
   const sid = /"sessionID"\s*:\s*"(ses_[A-Za-z0-9]+)"/.exec(first.stdout)?.[1];
   if (!sid) throw new Error(`opencode printed no session id\n${first.stdout}`);
   must('opencode turn 2', await s.runInSandbox(sandbox, bin, ['run', '--session', sid, SECOND]), s.describeRun);
-  const exported = must('opencode export', await s.runInSandbox(sandbox, bin, ['export', sid]), s.describeRun);
-  const dest = join(OUT, 'opencode');
+  return { vendorSessionId: sid, files: await copyOpencode(s, sandbox, sid, join(OUT, 'opencode')) };
+}
+
+async function captureOpencodeTui(s, sandbox, mock) {
+  const cwd = await tuiTwoTurns(s, sandbox, mock, 'opencode', [s.PROVIDER_BINS.opencode], 'ctrl+p commands');
+  const db = new Database(sandbox.opencodeDb, { readonly: true });
+  const sid = db.prepare('SELECT id FROM session WHERE directory = ?').get(cwd)?.id;
+  db.close();
+  if (!sid) throw new Error('the opencode TUI wrote no session');
+  return { vendorSessionId: sid, files: await copyOpencode(s, sandbox, sid, join(OUT, 'opencode-tui')) };
+}
+
+async function copyOpencode(s, sandbox, sid, dest) {
+  const exported = must('opencode export', await s.runInSandbox(sandbox, s.PROVIDER_BINS.opencode, ['export', sid]), s.describeRun);
   mkdirSync(dest, { recursive: true });
   writeFileSync(join(dest, `export-${sid}.json`), scrubText(exported.stdout, sandbox.home));
   copyDbScrubbed(sandbox.opencodeDb, join(dest, 'opencode.db'), sandbox.home);
-  return { vendorSessionId: sid, files: `export-${sid}.json (stdout of \`opencode export\`, which may start with a non-JSON line), opencode.db` };
+  return `export-${sid}.json (stdout of \`opencode export\`), opencode.db (at \`$XDG_DATA_HOME/opencode/opencode.db\`)`;
 }
 
-const CAPTURES = { claude: captureClaude, codex: captureCodex, opencode: captureOpencode };
+/**
+ * Two turns typed into the interactive TUI in `$HOME/<TUI_DIR>` (a path with a space), in
+ * a tmux server of our own; then the TUI is asked to quit with Ctrl-C, as happier stop does.
+ */
+async function tuiTwoTurns(s, sandbox, mock, agent, argv, readyText) {
+  const cwd = join(sandbox.home, TUI_DIR);
+  mkdirSync(cwd, { recursive: true });
+  sandbox.trust(cwd);
+  const tmux = s.testTmux(join(sandbox.home, 'tmux.sock'));
+  const name = `capture-${agent}`;
+  try {
+    tmux.start(name, argv, { cwd, env: sandbox.env });
+    await tmux.waitForText(name, readyText, 60_000);
+    for (const turn of [FIRST, SECOND]) {
+      const mark = mock.mark();
+      await tmux.typeLine(name, turn);
+      await s.waitUntil(
+        `${agent} to show its answer`,
+        () => mock.requestsSince(mark).some((r) => r.reply?.startsWith('Mock reply') && tmux.capture(name).includes(r.reply)),
+        60_000,
+      );
+    }
+    // Let the CLI finish writing (Claude's ai-title, OpenCode's title) before it is asked to quit.
+    await s.sleep(1500);
+    for (let i = 0; i < 3 && tmux.hasSession(name); i++) {
+      tmux.sendKeys(name, ['C-c']);
+      await s.sleep(700);
+    }
+    await s.waitUntil(`${agent} to quit`, () => !tmux.hasSession(name), 15_000);
+  } catch (err) {
+    throw new Error(`${err.message}\n--- pane\n${tmux.capture(name)}\n--- mock\n${mock.describe()}`);
+  } finally {
+    tmux.killServer();
+  }
+  return cwd;
+}
+
+const CAPTURES = {
+  claude: captureClaude,
+  codex: captureCodex,
+  opencode: captureOpencode,
+  'claude-tui': captureClaudeTui,
+  'codex-tui': captureCodexTui,
+  'opencode-tui': captureOpencodeTui,
+};
 
 async function main() {
   const s = await loadSupport();
@@ -153,7 +237,7 @@ async function main() {
       try {
         rmSync(join(OUT, agent), { recursive: true, force: true });
         const sandbox = s.createProviderSandbox(agent, home, { mockUrl: mock.url });
-        const fact = await CAPTURES[agent](s, sandbox);
+        const fact = await CAPTURES[agent](s, sandbox, mock);
         facts.push({ agent, ...fact });
         console.log(`${agent}: ${fact.vendorSessionId} -> test/fixtures/real/${agent}/`);
       } finally {
@@ -192,10 +276,17 @@ Written by \`node scripts/capture-provider-fixtures.mjs\` from the pinned CLIs
 
 Each CLI ran in a sandbox whose HOME held every provider root (\`.claude\`, \`.codex\`,
 \`.local/share/opencode\`, \`.config/opencode\`), with the session's cwd at \`$HOME/project\`.
-Two turns each, non-interactively:
+One session per folder, each with the same two turns:
 
 1. \`${FIRST}\`
-2. \`${SECOND}\` (a resume of the same session)
+2. \`${SECOND}\`
+
+- **\`<agent>/\`**: non-interactive, cwd \`${PLACEHOLDER_HOME}/project\`; the second turn is a resume
+  (\`claude -p --session-id\` then \`claude -p --resume\`; \`codex exec\` then \`codex exec resume\`;
+  \`opencode run\` then \`opencode run --session\`).
+- **\`<agent>-tui/\`**: the interactive TUI in tmux, cwd \`${PLACEHOLDER_HOME}/${TUI_DIR}\` (with a space),
+  both turns typed, then quit with Ctrl-C (\`claude --session-id\`, \`codex --no-daemon\`, \`opencode\`).
+  Interactive Claude also writes an \`ai-title\` line (it asks the model for a title).
 
 The only scrubbing: the sandbox's absolute path is replaced by the placeholder
 **\`${PLACEHOLDER_HOME}\`** everywhere (so the cwd reads \`${PLACEHOLDER_HOME}/project\`), the same path
@@ -204,9 +295,9 @@ slug by \`${slugOf(PLACEHOLDER_HOME)}\` (so the project folder is \`${slugOf(PLA
 copied with \`VACUUM INTO\` and the same replacement in every text column.
 
 The mock answers \`Mock reply number N.\` to a turn and \`Mock session title\` to a CLI's
-own title request (OpenCode makes one).
+own title request (OpenCode always makes one, interactive Claude too).
 
-| agent | vendor session id | files (relative to the provider root) |
+| folder | vendor session id | files (relative to the provider root) |
 |---|---|---|
 ${rows}
 
