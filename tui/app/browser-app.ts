@@ -91,8 +91,16 @@ export function startBrowser(view: ViewScreen, services: BrowserServices, opts: 
     }
   };
 
+  const checkMachines = () =>
+    services.checkMachines().then(
+      (rows) => dispatch({ type: 'rows', tab: 'machines', rows }),
+      () => undefined,
+    );
+
   const refresh = async (which: readonly TabId[] = ['sessions', 'direct', 'machines']) => {
     await Promise.all(which.map(loadTab));
+    // Peers are checked in the background: an offline one must not hold up the list.
+    if (which.includes('machines')) void checkMachines();
     if (state.busy === 'refreshing…') dispatch({ type: 'busy', busy: null });
     reloadPreview();
   };

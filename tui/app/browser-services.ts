@@ -28,7 +28,10 @@ export interface BrowserServices {
   settings(): Settings;
   loadSessions(): Promise<SessionRow[]>;
   loadDirect(): Promise<DirectRow[]>;
+  /** Machines with the statuses last seen: fast. */
   loadMachines(): Promise<MachineRow[]>;
+  /** Checks every peer now (slow: an unanswering one takes its timeout), then the rows. */
+  checkMachines(): Promise<MachineRow[]>;
   readPreview(row: BrowserRow): Promise<PreviewMessage[]>;
 
   attach(sessionId: string, terminal: TerminalLender): Promise<string | null>;

@@ -4,12 +4,13 @@ import { AGENTS, type Agent } from '../../src/domain/agent.js';
 import { HappierError } from '../../src/domain/errors.js';
 import { needsLiveness, viewSession } from '../../src/domain/session-view.js';
 import { unsafeWorkspaceReason } from '../../src/domain/workspace-safety.js';
+import type { Machine } from '../../src/domain/machine.js';
 import type { ProcessRunner } from '../../src/domain/process-runner.js';
 import type { MachinesRepo } from '../../src/store/machines-repo.js';
 import type { Registry } from '../../src/store/registry.js';
 import type { SessionsRepo } from '../../src/store/sessions-repo.js';
 import type { SettingsRepo } from '../../src/store/settings-repo.js';
-import { directRow, machineRow, sessionRow, UNKNOWN_STATUS, type BrowserRow, type DirectRow } from '../state/browser-rows.js';
+import { directRow, machineRow, sessionRow, UNKNOWN_STATUS, type BrowserRow, type DirectRow, type MachineStatus } from '../state/browser-rows.js';
 import type { PreviewMessage } from '../state/browser-state.js';
 import { openHandoffForm, type HandoffForm, type HandoffSubject } from '../state/handoff-form.js';
 import type { BrowserServices, HandoffRunner, TerminalLender } from './browser-services.js';
@@ -30,6 +31,8 @@ export interface BrowserHost {
   };
   readonly runner: ProcessRunner;
   liveTmuxSessions(): Promise<Set<string>>;
+  /** The same online check as `happier machine list`; absent when this build has none. */
+  checkMachines?(machines: readonly Machine[]): Promise<Map<string, MachineStatus>>;
 }
 
 const PREVIEW_MESSAGES = 12;
@@ -63,6 +66,24 @@ export function coreServices(host: BrowserHost): BrowserServices {
     return sessions.map((s) => sessionRow(viewSession(s, ctx)));
   };
 
+  // The last online check, shown until the next one answers; peers are slow to time out.
+  let statuses = new Map<string, MachineStatus>();
+  let checking: Promise<void> | null = null;
+  let checkedOnce = false;
+  const checkMachines = (): Promise<void> => {
+    checking ??= (async () => {
+      try {
+        const peers = store.machines.list().filter((m) => !m.isSelf && m.sshTarget);
+        if (host.checkMachines) statuses = await host.checkMachines(peers);
+        checkedOnce = true;
+      } finally {
+        checking = null;
+      }
+    })();
+    return checking;
+  };
+  const machineRows = () => store.machines.list().map((m) => machineRow(m, statuses.get(m.id) ?? UNKNOWN_STATUS));
+
   const subjectOf = (row: BrowserRow): HandoffSubject => {
     if (row.kind === 'session') {
       const s = row.view.session;
@@ -83,7 +104,11 @@ export function coreServices(host: BrowserHost): BrowserServices {
       throw notAvailableYet('the direct session list', 'run `happier direct list` once provider discovery ships');
     },
     async loadMachines() {
-      return store.machines.list().map((m) => machineRow(m, UNKNOWN_STATUS));
+      return machineRows();
+    },
+    async checkMachines() {
+      await checkMachines();
+      return machineRows();
     },
     async readPreview(row): Promise<PreviewMessage[]> {
       const target = row.kind === 'session' ? row.view.session : row.kind === 'direct' ? row.direct : null;
@@ -124,7 +149,8 @@ export function coreServices(host: BrowserHost): BrowserServices {
     },
     async prepareHandoff(row): Promise<HandoffForm> {
       const subject = subjectOf(row);
-      const machines = store.machines.list().map((machine) => ({ machine, status: UNKNOWN_STATUS }));
+      if (!checkedOnce) await checkMachines();
+      const machines = store.machines.list().map((machine) => ({ machine, status: statuses.get(machine.id) ?? UNKNOWN_STATUS }));
       const unsafe = unsafeWorkspaceReason({
         cwd: subject.cwd,
         realCwd: realpathOrNull(subject.cwd),

@@ -151,7 +151,7 @@ export function progressLines(p: HandoffProgress, width: number): Line[] {
 /** The modal in front of the browser, if the mode has one. */
 export function overlayFor(state: BrowserState, cols: number, rows: number): Overlay | null {
   const mode: Mode = state.mode;
-  const inner = Math.max(20, Math.min(cols - 4, 96));
+  const inner = Math.max(20, Math.min(cols - 6, 96));
   switch (mode.kind) {
     case 'help':
       return box('Keys', HELP_LINES.map(([k, what]) => [{ text: fit(k, 16), tone: 'accent' }, { text: what }]), cols, rows);

@@ -46,10 +46,14 @@ export function createBlessedScreen(opts: BlessedScreenOptions): ViewScreen {
     terminal: opts.terminal ?? process.env.TERM ?? 'xterm-256color',
     smartCSR: true,
     fullUnicode: true,
+    forceUnicode: true,
     warnings: false,
     autoPadding: false,
     dockBorders: false,
   } as Widgets.IScreenOptions);
+  // Box-drawing characters go out as UTF-8, not through the terminal's alternate charset:
+  // under TERM=screen blessed would use ACS, which tmux's capture (and some fonts) show as `qqq`.
+  (screen as unknown as { tput: { brokenACS: boolean } }).tput.brokenACS = true;
   screen.program.hideCursor();
   const tags = opts.color ? COLOR_TAGS : MONO_TAGS;
 

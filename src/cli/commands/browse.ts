@@ -1,3 +1,4 @@
+import type { Machine } from '../../domain/machine.js';
 import type { CliContext } from '../context.js';
 import { colorEnabled } from '../output/color.js';
 import { listSessions } from './session-list.js';
@@ -24,6 +25,7 @@ export async function browseOrList(ctx: CliContext): Promise<void> {
         store,
         runner: nodeProcessRunner,
         liveTmuxSessions: () => ctx.liveTmuxSessions(),
+        checkMachines: (machines) => checkMachines(ctx, machines),
       },
       { color: colorEnabled(io.env, true) },
     );
@@ -31,4 +33,23 @@ export async function browseOrList(ctx: CliContext): Promise<void> {
   }
   ctx.kind = 'session_list';
   await listSessions(ctx, {});
+}
+
+/** `happier machine list`'s check, for the browser's Machines tab and handoff destinations. */
+async function checkMachines(ctx: CliContext, machines: readonly Machine[]) {
+  const [{ openPeers }, { probe }, store] = await Promise.all([import('../peer-access.js'), import('./machine.js'), ctx.store()]);
+  const n = Number(ctx.io.env.HAPPIER_CONNECT_TIMEOUT_MS);
+  const timeoutMs = Number.isInteger(n) && n > 0 ? n : 5_000;
+  const peers = await openPeers(ctx, store.registry.machineId);
+  try {
+    const results = await Promise.all(machines.map((m) => probe(peers, m, timeoutMs)));
+    return new Map(
+      results.map((r) => [
+        r.id,
+        { online: r.status === 'online', reason: r.status === 'offline' ? r.message ?? r.reason : null, providers: r.status === 'online' ? r.providers : null },
+      ]),
+    );
+  } finally {
+    await peers.closeAll();
+  }
 }

@@ -20,6 +20,7 @@ export function fakeServices(data: {
     loadSessions: async () => data.sessions ?? [],
     loadDirect: async () => data.direct ?? [],
     loadMachines: async () => data.machines ?? [],
+    checkMachines: async () => data.machines ?? [],
     readPreview: async () => data.preview ?? [],
     attach: async (id, t) => t.suspend(async () => (calls.push(`attach ${id}`), 'back from attach')),
     resume: async (id) => (calls.push(`resume ${id}`), null),
