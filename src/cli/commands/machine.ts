@@ -1,0 +1,236 @@
+import { Command } from 'commander';
+import { resolve } from 'node:path';
+import { HappierError, isHappierError } from '../../domain/errors.js';
+import { isValidMachineName, type Machine } from '../../domain/machine.js';
+import type { PeerConnector } from '../../transfer/peer-connector.js';
+import { outputWidth } from '../cli-io.js';
+import type { CliContext } from '../context.js';
+import { okEnvelope } from '../output/json-envelope.js';
+import { MACHINE_COLUMNS, machineRow, pingLine, reasonText, type MachineStatus } from '../output/machine-table.js';
+import { formatTable } from '../output/table-layout.js';
+import { packageInfo } from '../package-info.js';
+import { openPeers } from '../peer-access.js';
+
+const LIST_TIMEOUT_MS = 5_000;
+
+/** HAPPIER_CONNECT_TIMEOUT_MS shortens (or lengthens) how long an unanswering peer is waited for. */
+function timeoutMs(ctx: CliContext, fallback: number): number {
+  const n = Number(ctx.io.env.HAPPIER_CONNECT_TIMEOUT_MS);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
+async function withPeers<T>(ctx: CliContext, fn: (peers: PeerConnector, selfId: string) => Promise<T>): Promise<T> {
+  const store = await ctx.store();
+  const peers = await openPeers(ctx, store.registry.machineId);
+  try {
+    return await fn(peers, store.registry.machineId);
+  } finally {
+    await peers.closeAll();
+  }
+}
+
+async function peerByName(ctx: CliContext, name: string): Promise<Machine> {
+  const m = (await ctx.store()).machines.byName(name);
+  if (!m) {
+    throw new HappierError('MACHINE_UNKNOWN', `no machine named ${name}`, {
+      hint: 'see `happier machine list`, or add it with `happier machine add <name> <ssh-target>`',
+    });
+  }
+  if (m.isSelf || !m.sshTarget) throw new HappierError('USAGE', `${name} is this machine`, { hint: 'name a peer' });
+  return m;
+}
+
+function selfStatus(ctx: CliContext, m: Machine): MachineStatus {
+  return {
+    id: m.id,
+    name: m.name,
+    target: null,
+    self: true,
+    status: 'self',
+    reason: null,
+    message: null,
+    latencyMs: null,
+    version: packageInfo().version,
+    node: process.version,
+    providers: [],
+    agent: null,
+  };
+}
+
+/** Reaches a peer and measures one request round trip; never throws. */
+export async function probe(peers: PeerConnector, m: Machine, timeoutMs: number): Promise<MachineStatus & { error?: HappierError }> {
+  const base = { id: m.id, name: m.name, target: m.sshTarget, self: false, providers: [] as string[] };
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const peer = await Promise.race([
+      peers.connect({ name: m.name, sshTarget: m.sshTarget!, identityFile: m.identityFile }, { connectTimeoutMs: timeoutMs }),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new HappierError('MACHINE_OFFLINE', `${m.name} did not answer within ${timeoutMs / 1000}s`, { hint: 'check that it is on and reachable', details: { reason: 'timeout' } })),
+          timeoutMs + 2_000,
+        );
+      }),
+    ]);
+    const t0 = process.hrtime.bigint();
+    await peer.agent.endpoint.call('ping');
+    const latencyMs = Math.max(1, Math.round(Number(process.hrtime.bigint() - t0) / 1e6));
+    return {
+      ...base,
+      status: 'online',
+      reason: null,
+      message: null,
+      latencyMs,
+      version: peer.info.happierVersion,
+      node: peer.info.node,
+      providers: [...peer.info.providers],
+      agent: peer.info.flavor,
+    };
+  } catch (err) {
+    const e = isHappierError(err) ? err : new HappierError('SSH_FAILED', String((err as Error)?.message ?? err));
+    const reason = typeof e.details.reason === 'string' ? e.details.reason : e.code.toLowerCase().replace(/_/g, '-');
+    return { ...base, status: 'offline', reason, message: e.message, latencyMs: null, version: null, node: null, agent: null, error: e };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function publicStatus(s: MachineStatus & { error?: HappierError }): MachineStatus {
+  const { error: _e, ...rest } = s;
+  return rest;
+}
+
+export function machineCommand(ctx: CliContext): Command {
+  const cmd = new Command('machine').description('the machines happier can reach over SSH');
+
+  cmd
+    .command('list')
+    .description('every machine, with peers checked online at once')
+    .option('--json', 'JSON envelope on stdout')
+    .action(async (opts: { json?: boolean }) => {
+      const store = await ctx.store();
+      const all = store.machines.list();
+      const rows = await withPeers(ctx, (peers) =>
+        Promise.all(all.map((m) => (m.isSelf || !m.sshTarget ? Promise.resolve(selfStatus(ctx, m)) : probe(peers, m, timeoutMs(ctx, LIST_TIMEOUT_MS))))),
+      );
+      const ordered = [...rows.filter((r) => r.self), ...rows.filter((r) => !r.self)].map(publicStatus);
+      if (opts.json) {
+        ctx.out(okEnvelope(ctx.kind, { machines: ordered }) + '\n');
+        return;
+      }
+      const lines = formatTable(
+        MACHINE_COLUMNS.map((header) => ({ header, ...(header === 'TARGET' ? { shrink: 'start' as const, minWidth: 10 } : {}) })),
+        ordered.map(machineRow),
+        outputWidth(ctx.io),
+        (col, text, row) => {
+          if (col !== 2) return text;
+          const s = ordered[row]!.status;
+          return s === 'online' ? ctx.chalk.green(text) : s === 'offline' ? ctx.chalk.red(text) : ctx.chalk.dim(text);
+        },
+        (h) => ctx.chalk.bold(h),
+      );
+      ctx.out(lines.join('\n') + '\n');
+    });
+
+  cmd
+    .command('add')
+    .description('add a peer reachable over SSH, checking that it answers')
+    .argument('<name>', 'a short name for the machine')
+    .argument('<ssh-target>', 'user@host[:port] or a Host alias from ~/.ssh/config')
+    .option('--identity <file>', 'SSH private key to log in with')
+    .option('--accept-new-host-key', 'record the host key in known_hosts if it is not known yet')
+    .option('--json', 'JSON envelope on stdout')
+    .action(async (name: string, target: string, opts: { identity?: string; acceptNewHostKey?: boolean; json?: boolean }) => {
+      if (!isValidMachineName(name)) {
+        throw new HappierError('USAGE', `invalid machine name ${JSON.stringify(name)}`, {
+          hint: 'use letters, digits, dot, dash and underscore (up to 63 characters)',
+        });
+      }
+      const store = await ctx.store();
+      const existing = store.machines.byName(name);
+      if (existing) {
+        throw new HappierError('CONFLICT', `a machine named ${name} already exists`, {
+          hint: `remove it first with \`happier machine rm ${name}\`, or pick another name`,
+        });
+      }
+      const identityFile = opts.identity ? resolve(ctx.io.cwd, opts.identity) : null;
+      const result = await withPeers(ctx, async (peers, selfId) => {
+        const peer = await peers.connect({ name, sshTarget: target, identityFile }, { acceptNewHostKey: !!opts.acceptNewHostKey });
+        const id = peer.info.machineId;
+        if (!id) throw new HappierError('PROTOCOL', `${target} did not say which machine it is`, { hint: 'update happier on the peer' });
+        if (id === selfId) throw new HappierError('CONFLICT', `${target} is this machine`, { hint: 'add another computer' });
+        const known = store.machines.get(id);
+        if (known) {
+          throw new HappierError('CONFLICT', `${target} is already known as ${known.name}`, {
+            hint: `use that name, or \`happier machine rm ${known.name}\` first`,
+          });
+        }
+        store.machines.upsert({ id, name, sshTarget: target, identityFile, isSelf: false, createdAt: ctx.io.now().toISOString() });
+        return { id, name, target, accepted: peer.ssh.acceptedKeys, info: peer.info };
+      });
+      if (opts.json) {
+        ctx.out(
+          okEnvelope(ctx.kind, {
+            machine: { id: result.id, name, target, identityFile },
+            acceptedHostKeys: result.accepted,
+            version: result.info.happierVersion,
+            providers: result.info.providers,
+          }) + '\n',
+        );
+        return;
+      }
+      for (const fp of result.accepted) ctx.note(`accepted the host key of ${target}: ${fp}`);
+      const provs = result.info.providers.length ? result.info.providers.join(', ') : 'no providers yet';
+      ctx.note(`added ${name} (${target}): happier ${result.info.happierVersion}, node ${result.info.node}, ${provs}`);
+    });
+
+  cmd
+    .command('rm')
+    .description('forget a peer (nothing on it is touched)')
+    .argument('<name>', 'the machine')
+    .option('--json', 'JSON envelope on stdout')
+    .action(async (name: string, opts: { json?: boolean }) => {
+      const m = await peerByName(ctx, name);
+      (await ctx.store()).machines.remove(m.id);
+      if (opts.json) ctx.out(okEnvelope(ctx.kind, { removed: { id: m.id, name } }) + '\n');
+      else ctx.note(`removed ${name}`);
+    });
+
+  cmd
+    .command('ping')
+    .description('check that a peer answers, and how fast')
+    .argument('<name>', 'the machine')
+    .option('--json', 'JSON envelope on stdout')
+    .action(async (name: string, opts: { json?: boolean }) => {
+      const m = await peerByName(ctx, name);
+      const s = await withPeers(ctx, (peers) => probe(peers, m, timeoutMs(ctx, 10_000)));
+      if (s.error) {
+        const e = s.error;
+        if (e.code === 'MACHINE_OFFLINE') {
+          throw new HappierError('MACHINE_OFFLINE', `${name} is offline (${reasonText(s.reason)}): ${e.message}`, {
+            ...(e.hint ? { hint: e.hint } : {}),
+            details: { ...e.details, machine: name },
+          });
+        }
+        throw e;
+      }
+      if (opts.json) ctx.out(okEnvelope(ctx.kind, { machine: publicStatus(s) }) + '\n');
+      else ctx.out(pingLine(s) + '\n');
+    });
+
+  cmd
+    .command('trust')
+    .description("accept a peer's host key that is not in known_hosts yet")
+    .argument('<name>', 'the machine')
+    .option('--json', 'JSON envelope on stdout')
+    .action(async (name: string, opts: { json?: boolean }) => {
+      const m = await peerByName(ctx, name);
+      const accepted = await withPeers(ctx, async (peers) => {
+        const peer = await peers.connect({ name, sshTarget: m.sshTarget!, identityFile: m.identityFile }, { acceptNewHostKey: true });
+        return [...peer.ssh.acceptedKeys];
+      });
+      if (opts.json) ctx.out(okEnvelope(ctx.kind, { machine: name, acceptedHostKeys: accepted }) + '\n');
+      else ctx.note(accepted.length ? `accepted the host key of ${name}: ${accepted.join(', ')}` : `the host key of ${name} was already trusted`);
+    });
+
+  return cmd;
+}
