@@ -9,6 +9,7 @@ type FinderModule = { findNewSession: (ctx: ProviderContext, q: { cwd: string; s
 
 /** Providers that mint their own id after launch export `findNewSession` from their adapter module. */
 const FINDERS: Partial<Record<Agent, () => Promise<FinderModule>>> = {
+  codex: () => import('../providers/codex/codex-provider.js'),
   opencode: () => import('../providers/opencode/opencode-provider.js'),
 };
 

@@ -26,6 +26,7 @@ const env: Record<string, string> = {
   HAPPIER_CODEX_BIN: fixture('fake-codex.mjs'),
   HAPPIER_OPENCODE_BIN: fixture('fake-opencode.mjs'),
   XDG_DATA_HOME: join(dir.path, 'xdg'),
+  CODEX_HOME: join(dir.path, 'codex'),
   FAKE_LOG: launchLog,
   HAPPIER_START_WATCH_MS: '700',
   HAPPIER_STOP_STEP_MS: '700',
@@ -302,6 +303,18 @@ describe('happier new for providers that mint their own id', () => {
     expect((await json(['stop', s.id])).body.data.stopped).toBe(true);
     expect((await json(['resume', s.id])).code).toBe(0);
     expect(launches().at(-1)).toMatchObject({ agent: 'opencode', argv: ['--session', s.vendorSessionId], cwd: project });
+    await json(['stop', s.id]);
+  });
+
+  it('learns the Codex session id from its new rollout, and resumes it with `codex resume`', async () => {
+    const r = await json(['new', '--agent', 'codex', '--detached', '--title', 'codex work']);
+    expect(r.code, r.stderr).toBe(0);
+    const s = r.body.data.session;
+    expect(s).toMatchObject({ agent: 'codex', backend: 'app-server', cwd: project, resume: { status: 'yes' } });
+    expect(s.vendorSessionId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
+    await json(['stop', s.id]);
+    expect((await json(['resume', s.id])).code).toBe(0);
+    expect(launches().at(-1)).toMatchObject({ agent: 'codex', argv: ['resume', s.vendorSessionId], cwd: project });
     await json(['stop', s.id]);
   });
 
