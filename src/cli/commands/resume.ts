@@ -17,6 +17,7 @@ export function resumeCommand(ctx: CliContext): Command {
     .action(async (selector: string | undefined, opts: { detached?: boolean; json?: boolean }) => {
       const id = selector ?? (await pickResumable(ctx, !!opts.json));
       const deps = await lifecycleDeps(ctx);
+      await refuseIfOwnershipMoved(ctx, id);
       const { resumeSession } = await import('../../lifecycle/resume-session.js');
       const { session, sessionName } = await resumeSession(deps, id);
       if (opts.json) {
@@ -26,6 +27,18 @@ export function resumeCommand(ctx: CliContext): Command {
       ctx.note(`resumed ${session.id} (${session.agent} ${session.vendorSessionId}) in tmux session ${sessionName}`);
       await attachOrSayHow(ctx, deps, session, { detached: !!opts.detached, json: false });
     });
+}
+
+/**
+ * A handoff committed on another machine may not have reached this registry yet; the sync
+ * server knows. Without a server, or when it does not answer within a short timeout, resume goes on.
+ */
+async function refuseIfOwnershipMoved(ctx: CliContext, selector: string): Promise<void> {
+  const store = await ctx.store();
+  const target = store.sessions.resolve(selector);
+  if (target.ownerMachineId !== store.registry.machineId) return;
+  const { assertStillOwner } = await import('../../server/client/quick-checks.js');
+  await assertStillOwner(store.registry, ctx.io.env, target.id, target.ownerEpoch);
 }
 
 /** The interactive picker of resumable sessions, most recent activity first. */

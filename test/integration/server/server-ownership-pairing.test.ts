@@ -101,6 +101,23 @@ describe('fenced ownership', () => {
     }
   });
 
+  it('`happier resume` on the machine that lost the session refuses it with NOT_OWNER', async () => {
+    const s = makeSession({ ownerMachineId: deskId, title: 'taken while asleep' });
+    const reg = openRegistry(desk.home);
+    new SessionsRepo(reg).insert(s);
+    reg.close();
+    await desk.json('server', 'sync');
+    const l = clientOf(laptop.home);
+    try {
+      await l.client.casOwner(s.id, 0, laptopId);
+    } finally {
+      l.close();
+    }
+    const r = await desk.json('resume', s.id);
+    expect(r.code).toBe(1);
+    expect(r.body.error).toMatchObject({ code: 'NOT_OWNER', ownerMachineId: laptopId, ownerEpoch: 1 });
+  });
+
   it('`server sync` on a stale machine records the new owner instead of publishing over it', async () => {
     const l = clientOf(laptop.home);
     try {
