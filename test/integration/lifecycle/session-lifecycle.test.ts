@@ -325,3 +325,37 @@ describe('happier new for providers that mint their own id', () => {
     await json(['stop', s.id]);
   });
 });
+
+describe('in a terminal', () => {
+  const clients = () => tmux(sock, 'list-clients', '-F', '#{client_session}').split('\n').filter(Boolean);
+
+  it('resume without an id offers a picker of resumable sessions, most recent first, then attaches', async () => {
+    const resumable = (await json(['session', 'list', '--resumable'])).body.data.sessions as { id: string; lastActivityAt: string }[];
+    const newest = [...resumable].sort((a, b) => b.lastActivityAt.localeCompare(a.lastActivityAt))[0]!;
+    tmux(clientSock, 'new-session', '-d', '-s', 'picker', '-x', '150', '-y', '40', '--', ...happierArgv(['resume']));
+    const screen = () => tmux(clientSock, 'capture-pane', '-p', '-t', '=picker:');
+    await waitFor('the picker', () => screen().includes('Resume which session?'));
+    const choices = screen().split('\n').filter((l) => /[0-9a-f]{8}\s+(claude|codex|opencode)/.test(l));
+    expect(choices).toHaveLength(resumable.length);
+    expect(choices[0]).toContain(newest.id.slice(0, 8));
+    tmux(clientSock, 'send-keys', '-t', '=picker:', 'Enter');
+    const name = `happier-${newest.id.slice(0, 8)}`;
+    await waitFor('the client to attach to the resumed session', () => clients().includes(name));
+    expect((await show(newest.id)).active).toBe(true);
+    tmux(sock, 'detach-client', '-s', `=${name}`);
+    await json(['stop', newest.id]);
+    tmux(clientSock, 'kill-server');
+  });
+
+  it('new attaches at once and learns the Codex id while the user is attached', async () => {
+    const before = new Set(await allIds());
+    tmux(clientSock, 'new-session', '-d', '-s', 'typing', '-x', '150', '-y', '40', '--', ...happierArgv(['new', '--agent', 'codex']));
+    await waitFor('a client on a new happier session', () => clients().some((c) => c.startsWith('happier-')));
+    const id = (await allIds()).find((i: string) => !before.has(i))!;
+    await waitFor('the vendor id', async () => (await show(id)).vendorSessionId !== null);
+    expect(clients()).toEqual([`happier-${id.slice(0, 8)}`]);
+    tmux(sock, 'detach-client', '-s', `=happier-${id.slice(0, 8)}`);
+    await waitFor('happier new to return', () => !tmux(clientSock, 'list-sessions').includes('typing'));
+    await json(['stop', id]);
+  });
+});
