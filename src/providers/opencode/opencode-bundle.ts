@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HappierError } from '../../domain/errors.js';
@@ -52,6 +52,12 @@ export async function importOpencodeBundle(ctx: ProviderContext, bundle: StateBu
   if (!parsed) {
     throw new HappierError('PROTOCOL', `the OpenCode bundle for ${id} holds no export of that session`, {
       hint: 'the source happier may be incompatible; update both machines',
+    });
+  }
+  // OpenCode takes the project and directory from where it runs, so that place must exist.
+  if (!isDirectory(opts.targetCwd)) {
+    throw new HappierError('PATH_MISSING', `the target folder ${opts.targetCwd} does not exist`, {
+      hint: 'create it, or move the workspace with the session (--workspace)',
     });
   }
   const dbPath = opencodeDbPath(ctx.env, ctx.homeDir);
@@ -116,6 +122,14 @@ function parseExport(text: string, id: string): { value: OpencodeExport } | null
 
 function messageIdsOf(exp: OpencodeExport): string[] {
   return exp.messages.map((m) => m.info?.id).filter((m): m is string => typeof m === 'string');
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function firstLine(text: string): string {

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HappierError } from '../../../../src/domain/errors.js';
@@ -96,7 +96,18 @@ describe('opencode bundle export', () => {
 });
 
 describe('opencode bundle import', () => {
-  const targetCwd = '/target/my dir/ünï';
+  let targetCwd = '';
+  beforeEach(() => {
+    targetCwd = join(tmp.path, 'target', 'my dir', 'ünï');
+    mkdirSync(targetCwd, { recursive: true });
+  });
+
+  it('refuses with PATH_MISSING when the target folder does not exist, and runs nothing', async () => {
+    const { runner, calls } = fakeOpencode();
+    const err = await failure(importOpencodeBundle(ctxWith(runner), bundleOf(exportJson(['msg_1'])), { targetCwd: join(tmp.path, 'nope') }));
+    expect(err.code).toBe('PATH_MISSING');
+    expect(calls).toEqual([]);
+  });
 
   it('imports through a temporary file in the target cwd, then removes the file', async () => {
     createOpencodeDb(dbPath).close();

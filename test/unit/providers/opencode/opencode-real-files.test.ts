@@ -85,7 +85,7 @@ describe.each(cases)('opencode adapter on real files: $key', ({ fixture, id, row
     const bundle = await exportOpencodeBundle(ctxWith(runner), id);
     expect(bundle.sourceCwd).toBe(row.directory);
     expect((bundle.meta.messageIds as string[]).length).toBe(4);
-    await importOpencodeBundle(ctxWith(runner), bundle, { targetCwd: '/srv/other' });
+    await importOpencodeBundle(ctxWith(runner), bundle, { targetCwd: tmp.path });
     expect(calls.map((c) => c[0])).toEqual(['export', 'import']);
   });
 
@@ -95,6 +95,6 @@ describe.each(cases)('opencode adapter on real files: $key', ({ fixture, id, row
     db.close();
     const runner: ProcessRunner = { run: async () => ({ code: 0, signal: null, stdout: exportText, stderr: '' }) };
     const bundle = await exportOpencodeBundle(ctxWith(runner), id);
-    expect((await failure(importOpencodeBundle(ctxWith(runner), bundle, { targetCwd: '/srv/other' }))).code).toBe('CONFLICT');
+    expect((await failure(importOpencodeBundle(ctxWith(runner), bundle, { targetCwd: tmp.path }))).code).toBe('CONFLICT');
   });
 });
