@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { HappierError } from '../../domain/errors.js';
 import { hasStringField, peekString, peekStringStart } from '../jsonl/field-peek.js';
-import { readJsonlFrom, type JsonlEntry } from '../jsonl/jsonl-file.js';
+import { readJsonlFrom, readJsonlTail, type JsonlEntry } from '../jsonl/jsonl-file.js';
 import type { ProviderContext, Transcript, TranscriptMessage } from '../provider.js';
 import { findRollouts, type RolloutFile } from './codex-files.js';
 import { codexRoot } from './codex-home.js';
@@ -88,12 +88,22 @@ export async function readCodexTranscript(ctx: ProviderContext, vendorSessionId:
       hint: 'run `happier direct list --agent codex` to see the sessions found',
     });
   }
+  const last = opts.lastMessages;
+  if (last !== undefined) {
+    // A preview of the end need not read a long rollout from the start: widen a tail
+    // window until it holds enough messages (or is the whole file).
+    for (let lines = Math.max(64, last * 32); ; lines *= 4) {
+      const builder = new CodexTranscriptBuilder();
+      const read = readJsonlTail(file.path, lines);
+      for (const entry of read.entries) builder.add(entry);
+      const messages = builder.finish();
+      const whole = read.entries.length + read.skipped < lines;
+      if (messages.length > last || whole) {
+        return { messages: messages.slice(Math.max(0, messages.length - last)), skippedLines: read.skipped + (read.partialLast ? 1 : 0) };
+      }
+    }
+  }
   const builder = new CodexTranscriptBuilder();
   const read = readJsonlFrom(file.path, 0, (entry) => builder.add(entry));
-  const messages = builder.finish();
-  const last = opts.lastMessages;
-  return {
-    messages: last !== undefined ? messages.slice(Math.max(0, messages.length - last)) : messages,
-    skippedLines: read.skipped + (read.partialLast ? 1 : 0),
-  };
+  return { messages: builder.finish(), skippedLines: read.skipped + (read.partialLast ? 1 : 0) };
 }

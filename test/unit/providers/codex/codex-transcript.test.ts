@@ -71,6 +71,21 @@ describe('codex transcript', () => {
     ]);
   });
 
+  it('gives the same last messages from a long rollout as a full read does', async () => {
+    const turns = Array.from({ length: 400 }, (_, i) => [
+      { timestamp: start, type: 'response_item', payload: { type: 'message', role: 'user', content: [{ type: 'input_text', text: `q${i}` }] } },
+      { timestamp: start, type: 'response_item', payload: { type: 'function_call', name: 'shell', arguments: `{"command":["bash","-lc","echo ${i}"]}` } },
+      { timestamp: start, type: 'event_msg', payload: { type: 'token_count' } },
+      { timestamp: start, type: 'response_item', payload: { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: `a${i}` }] } },
+    ]).flat();
+    writeRollout(root, { id: A, cwd: '/w', start, content: rolloutLines({ id: A, cwd: '/w', start, extra: turns }).join('\n') + '\n' });
+    const full = await readCodexTranscript(ctx, A);
+    for (const n of [1, 5, 300]) {
+      expect((await readCodexTranscript(ctx, A, { lastMessages: n })).messages).toEqual(full.messages.slice(-n));
+    }
+    expect((await readCodexTranscript(ctx, A, { lastMessages: 5 })).messages.at(-1)).toMatchObject({ text: 'a399', toolSummary: 'shell(echo 399)' });
+  });
+
   it('reads an archived rollout, and says NOT_FOUND or USAGE otherwise', async () => {
     writeRollout(root, { id: A, cwd: '/w', start, archived: true });
     expect((await readCodexTranscript(ctx, A)).messages).toHaveLength(2);
