@@ -65,10 +65,11 @@ export function listOpencodeSessions(
   const out: OpencodeSessionRow[] = [];
   for (const r of rows) {
     if (typeof r.id !== 'string' || typeof r.directory !== 'string' || r.directory === '') continue;
+    const title = typeof r.title === 'string' ? r.title : '';
     out.push({
       id: r.id,
       directory: r.directory,
-      title: typeof r.title === 'string' ? r.title : '',
+      title: isPlaceholderTitle(title) ? (firstPrompt(db, schema, r.id) ?? title) : title,
       createdMs: epochMs(r.created),
       updatedMs: epochMs(r.updated),
       messageCount: Number(r.messages) || 0,
@@ -76,6 +77,37 @@ export function listOpencodeSessions(
     });
   }
   return out;
+}
+
+// OpenCode names a session "New session - <ISO time>" until the model has titled it.
+const PLACEHOLDER_TITLE = /^(New|Child) session - \d{4}-\d{2}-\d{2}T/;
+
+function isPlaceholderTitle(title: string): boolean {
+  return title === '' || PLACEHOLDER_TITLE.test(title);
+}
+
+/** What the user first typed in a session, on one line, or null. */
+function firstPrompt(db: SqliteDb, schema: OpencodeSchema, sessionId: string): string | null {
+  if (!schema.message?.hasData || !schema.part) return null;
+  const order = schema.message.created === 'NULL' ? 'm.id' : `${schema.message.created}, m.id`;
+  const rows = db
+    .prepare(
+      `SELECT p.data AS data FROM part p JOIN message m ON m.id = p.message_id
+       WHERE m.session_id = ? AND json_extract(m.data, '$.role') = 'user' ORDER BY ${order}, p.id LIMIT 20`,
+    )
+    .all(sessionId) as { data: unknown }[];
+  for (const r of rows) {
+    try {
+      const part = JSON.parse(String(r.data)) as { type?: unknown; text?: unknown; synthetic?: unknown };
+      if (part.type === 'text' && typeof part.text === 'string' && !part.synthetic && part.text.trim() !== '') {
+        const flat = part.text.replace(/\s+/g, ' ').trim();
+        return flat.length <= 200 ? flat : `${flat.slice(0, 199)}…`;
+      }
+    } catch {
+      // a damaged part is no title
+    }
+  }
+  return null;
 }
 
 /** Ids of a session's messages in order; used to tell a shorter copy of a conversation from a different one. */

@@ -164,3 +164,16 @@ describe('opencode provider discover', () => {
     expect((await opencodeProvider.discover(ctx, cache)).map((s) => s.vendorSessionId)).toEqual(['ses_legacylegacylegacylegacy']);
   });
 });
+
+describe('opencode titles', () => {
+  it('shows the first prompt while OpenCode has not titled the session yet', async () => {
+    const db = createOpencodeDb(dbPath);
+    insertSession(db, { id: 'ses_untitleduntitleduntitled', directory: '/w', title: 'New session - 2026-11-20T10:00:00.000Z', created: T0 }, [
+      { id: 'msg_01', role: 'user', at: T0, parts: [{ type: 'text', text: 'file body', synthetic: true }, { type: 'text', text: '  Add a\n --verbose flag ' }] },
+    ]);
+    insertSession(db, { id: 'ses_emptyemptyemptyemptyempt', directory: '/w', title: 'New session - 2026-11-20T10:00:01.000Z', created: T0 + 1 });
+    db.close();
+    const { sessions } = await discoverOpencode(ctx);
+    expect(sessions.map((s) => s.title)).toEqual(['New session - 2026-11-20T10:00:01.000Z', 'Add a --verbose flag']);
+  });
+});
