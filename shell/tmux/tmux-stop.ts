@@ -2,22 +2,22 @@ import type { ProcessRunner } from '../../src/domain/process-runner.js';
 import { sendKeys, type KeyStroke } from './tmux-keys.js';
 import { killSession, sessionPanes, type TmuxServer } from './tmux-server.js';
 
+/** A polite way to ask the provider to leave, and how long to give it. */
 export type StopStep =
   | { readonly kind: 'keys'; readonly strokes: readonly KeyStroke[]; readonly waitMs: number }
-  | { readonly kind: 'signal'; readonly signal: 'SIGINT'; readonly waitMs: number }
-  | { readonly kind: 'kill-session' };
+  | { readonly kind: 'signal'; readonly signal: 'SIGINT'; readonly waitMs: number };
 
 export type StopOutcome = 'not-running' | 'graceful' | 'interrupted' | 'killed';
 
 /**
  * Politest first: the provider's own way out (it saves its state), then SIGINT to the
- * pane's process, then closing the tmux session, which hangs up on whatever is left.
+ * pane's process. `runStopPlan` closes the tmux session if neither worked, which hangs up
+ * on whatever is left.
  */
 export function stopPlan(quit: readonly KeyStroke[], waitMs: number): StopStep[] {
   return [
     ...(quit.length > 0 ? [{ kind: 'keys' as const, strokes: quit, waitMs }] : []),
     { kind: 'signal', signal: 'SIGINT', waitMs },
-    { kind: 'kill-session' },
   ];
 }
 
@@ -29,17 +29,13 @@ export interface StopOps {
   sleep(ms: number): Promise<void>;
 }
 
-const OUTCOME: Record<StopStep['kind'], StopOutcome> = { keys: 'graceful', signal: 'interrupted', 'kill-session': 'killed' };
+const OUTCOME: Record<StopStep['kind'], StopOutcome> = { keys: 'graceful', signal: 'interrupted' };
 const POLL_MS = 100;
 
-/** Carries out a stop plan, stopping at the first step after which nothing runs. */
+/** Carries out the polite steps until nothing runs, and closes the session if something still does. */
 export async function runStopPlan(plan: readonly StopStep[], ops: StopOps): Promise<StopOutcome> {
   if (!(await ops.alive())) return 'not-running';
   for (const step of plan) {
-    if (step.kind === 'kill-session') {
-      await ops.killSession();
-      return OUTCOME[step.kind];
-    }
     if (step.kind === 'keys') await ops.sendKeys(step.strokes);
     else await ops.signal(step.signal);
     for (let waited = 0; ; waited += POLL_MS) {
@@ -48,7 +44,8 @@ export async function runStopPlan(plan: readonly StopStep[], ops: StopOps): Prom
       await ops.sleep(POLL_MS);
     }
   }
-  return (await ops.alive()) ? 'killed' : 'graceful';
+  await ops.killSession();
+  return 'killed';
 }
 
 /** The real operations on one tmux session. */

@@ -40,6 +40,10 @@ export async function lifecycleDeps(ctx: CliContext): Promise<LifecycleDeps> {
     machines: store.machines,
     settings: store.settings,
     selfMachineId: store.registry.machineId,
+    confirmOwnership: async (session) => {
+      const { assertStillOwner } = await import('../server/client/quick-checks.js');
+      await assertStillOwner(store.registry, env, session.id, session.ownerEpoch);
+    },
     loadProvider,
     findNewSession,
     providerContext,

@@ -1,5 +1,6 @@
 import type { Agent } from '../domain/agent.js';
 import type { ProcessRunner } from '../domain/process-runner.js';
+import type { Session } from '../domain/session.js';
 import type { Provider, ProviderContext } from '../providers/provider.js';
 import type { MachinesRepo } from '../store/machines-repo.js';
 import type { SessionsRepo } from '../store/sessions-repo.js';
@@ -39,6 +40,11 @@ export interface LifecycleDeps {
   readonly machines: MachinesRepo;
   readonly settings: SettingsRepo;
   readonly selfMachineId: string;
+  /**
+   * Throws NOT_OWNER when a sync server knows that another machine took the session since
+   * this registry last heard; returns quietly without a server or when it does not answer.
+   */
+  readonly confirmOwnership: (session: Session) => Promise<void>;
   readonly loadProvider: (agent: Agent) => Promise<Provider>;
   readonly findNewSession: NewSessionFinder;
   readonly providerContext: ProviderContext;

@@ -18,7 +18,7 @@ export async function startProviderInTmux(
   const existing = await sessionPanes(runner, tmux, opts.sessionName);
   if (existing.some((p) => !p.dead)) {
     throw new HappierError('ALREADY_ACTIVE', `tmux session ${opts.sessionName} is already running`, {
-      hint: `attach to it with \`tmux${tmux.socket ? ` -S ${tmux.socket}` : ''} attach -t ${opts.sessionName}\``,
+      hint: '`happier session list --active` shows what runs now',
     });
   }
   // A kept pane from an earlier failed start would block the name.

@@ -26,6 +26,8 @@ export async function resumeSession(deps: LifecycleDeps, selector: string): Prom
     cwdExists: deps.isDirectory(session.cwd),
   });
   if (refusal) throw refusal;
+  // A handoff committed elsewhere may not have reached this registry yet.
+  await deps.confirmOwnership(session);
 
   const provider = await deps.loadProvider(session.agent);
   const spec = provider.resumeCommand(deps.providerContext, { cwd: session.cwd, vendorSessionId: session.vendorSessionId! });

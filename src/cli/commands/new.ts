@@ -35,7 +35,13 @@ export function newCommand(ctx: CliContext): Command {
       const { session, sessionName } = started;
       if (!opts.json) ctx.note(`started ${session.id} (${opts.agent}) in tmux session ${sessionName}${session.title ? `: ${sanitize(session.title)}` : ''}`);
       // The id may only appear once the user talks to the provider, so the search goes on while attached.
+      let known = false;
+      void started.vendorId.finally(() => (known = true));
       await attachOrSayHow(ctx, deps, session, { detached: !!opts.detached, json: !!opts.json });
+      if (!known && !opts.json) {
+        const limit = Math.round(deps.timing.vendorIdTimeoutMs / 1000);
+        ctx.note(`waiting for ${opts.agent} to write its session id (at most ${limit} s after the start)…`);
+      }
       const vendorId = await started.vendorId;
       if (opts.json) await printStarted(ctx, deps, session.id, sessionName);
       else if (!vendorId) {

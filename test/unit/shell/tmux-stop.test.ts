@@ -30,16 +30,15 @@ function fakeOps(diesOn: 'keys' | 'signal' | 'kill' | 'never' | 'already') {
 }
 
 describe('stopPlan', () => {
-  it('asks the provider first, then interrupts, then closes the session', () => {
+  it('asks the provider first, then interrupts it', () => {
     expect(stopPlan(quit, 2000)).toEqual([
       { kind: 'keys', strokes: quit, waitMs: 2000 },
       { kind: 'signal', signal: 'SIGINT', waitMs: 2000 },
-      { kind: 'kill-session' },
     ]);
   });
 
   it('goes straight to SIGINT for a provider without quit keys', () => {
-    expect(stopPlan([], 500)).toEqual([{ kind: 'signal', signal: 'SIGINT', waitMs: 500 }, { kind: 'kill-session' }]);
+    expect(stopPlan([], 500)).toEqual([{ kind: 'signal', signal: 'SIGINT', waitMs: 500 }]);
   });
 });
 
