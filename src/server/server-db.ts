@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { HappierError } from '../domain/errors.js';
@@ -82,6 +82,8 @@ export function openServerDb(dataDir: string): ServerDb {
       hint: 'run the newer happier server, or point --data elsewhere',
     });
   }
+  // Tokens are only hashes and records only ciphertext, but the file is still nobody else's business.
+  chmodSync(path, 0o600);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');

@@ -171,6 +171,12 @@ export class SyncApi {
     };
   }
 
+  /** Any authenticated request shows the machine is up, so a command counts as a heartbeat. */
+  noteSeen(machine: MachineRow): void {
+    const t = this.now();
+    if (this.hub.seen(machine.id, machine.account_id, t)) this.store.touch(machine.id, t);
+  }
+
   heartbeat(caller: Caller, raw: unknown) {
     const body = raw === undefined ? {} : asObject(raw);
     const name = str(body, 'name', { max: 63, pattern: NAME, optional: true });

@@ -93,8 +93,7 @@ export async function startSyncServer(opts: SyncServerOptions): Promise<SyncServ
 
   let closing = false;
   const server = createServer((req, res) => {
-    if (closing) res.setHeader('Connection', 'close');
-    handle(req, res).catch((err) => sendError(res, err));
+    handle(req, res).catch((err) => sendError(res, err, closing));
   });
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
@@ -111,10 +110,11 @@ export async function startSyncServer(opts: SyncServerOptions): Promise<SyncServ
       const machine = api.authenticate(bearer(req));
       if (!machine) throw new WireError(401, 'NOT_CONNECTED', 'this machine is not registered with the server (unknown or revoked token)');
       who = { machine, ip };
+      api.noteSeen(machine);
     }
     const body = req.method === 'POST' ? await readJson(req, r.bodyLimit) : undefined;
     const params = r.pattern.exec(url.pathname)!.slice(1).map(decodeURIComponent);
-    send(res, 200, r.handle({ body, caller: who, ip, params }));
+    send(res, 200, r.handle({ body, caller: who, ip, params }), closing);
   }
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MESSAGE_LIMIT });
@@ -229,23 +229,25 @@ function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
   });
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+/** During shutdown every answer closes its connection, so requests in flight finish and keep-alive ends. */
+function send(res: ServerResponse, status: number, body: unknown, closing: boolean): void {
   const text = JSON.stringify(body);
+  if (closing) res.setHeader('Connection', 'close');
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
   res.end(text);
 }
 
-function sendError(res: ServerResponse, err: unknown): void {
+function sendError(res: ServerResponse, err: unknown, closing: boolean): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
   if (err instanceof WireError) {
     if (err.code === 'RATE_LIMITED') res.setHeader('Retry-After', String(err.extra.retryAfterSec ?? 1));
-    send(res, err.status, { error: { code: err.code, message: err.message, ...err.extra } });
+    send(res, err.status, { error: { code: err.code, message: err.message, ...err.extra } }, closing);
     return;
   }
   // Internal details stay in the server's log, not in a response.
   process.stderr.write(`happier server: ${(err as Error)?.stack ?? String(err)}\n`);
-  send(res, 500, { error: { code: 'INTERNAL', message: 'the server failed to handle the request' } });
+  send(res, 500, { error: { code: 'INTERNAL', message: 'the server failed to handle the request' } }, closing);
 }

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -93,6 +94,46 @@ describe('the sync server protocol', () => {
     expect(last!.status).toBe(429);
     expect(last!.body.error).toMatchObject({ code: 'RATE_LIMITED', retryAfterSec: expect.any(Number) });
     expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('finishes a request in flight, refuses new ones, closes sockets with 1001 and keeps the data', async () => {
+    const dataDir = join(dir.path, 'data3');
+    const own = await startSyncServer({ dataDir, host: '127.0.0.1', port: 0, version: '1' });
+    const acct = await (await fetch(own.url + '/v1/accounts', { method: 'POST', body: JSON.stringify({ machineId: 'm-slow', name: 'slow' }) })).json() as { token: string };
+    const ws = new WebSocket(own.url.replace('http', 'ws') + '/v1/ws', { headers: { Authorization: `Bearer ${acct.token}` } });
+    const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+    await new Promise((resolve) => ws.on('open', resolve));
+
+    const body = JSON.stringify({ name: 'slow-renamed' });
+    const answered = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = request(own.url + '/v1/heartbeat', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${acct.token}`, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
+      });
+      req.on('response', (res) => {
+        let text = '';
+        res.on('data', (d) => (text += d)).on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      req.on('error', reject);
+      req.write(body.slice(0, 5));
+      setTimeout(() => req.end(body.slice(5)), 300);
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const shutdown = own.close();
+    expect(await closed).toBe(1001);
+    await expect(fetch(own.url + '/health')).rejects.toThrow();
+    expect((await answered).status).toBe(200);
+    await shutdown;
+
+    const again = await startSyncServer({ dataDir, host: '127.0.0.1', port: 0, version: '1' });
+    try {
+      const presence = await (await fetch(again.url + '/v1/presence', { headers: { Authorization: `Bearer ${acct.token}` } })).json() as { machines: { name: string }[] };
+      expect(presence.machines.map((m) => m.name)).toEqual(['slow-renamed']);
+    } finally {
+      await again.close();
+    }
   });
 });
 
