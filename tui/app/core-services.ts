@@ -4,7 +4,9 @@ import { AGENTS, type Agent } from '../../src/domain/agent.js';
 import { HappierError } from '../../src/domain/errors.js';
 import { needsLiveness, viewSession } from '../../src/domain/session-view.js';
 import { unsafeWorkspaceReason } from '../../src/domain/workspace-safety.js';
+import type { LifecycleDeps } from '../../src/lifecycle/lifecycle-deps.js';
 import type { Machine } from '../../src/domain/machine.js';
+import type { DirectSession, Session } from '../../src/domain/session.js';
 import type { ProcessRunner } from '../../src/domain/process-runner.js';
 import type { MachinesRepo } from '../../src/store/machines-repo.js';
 import type { Registry } from '../../src/store/registry.js';
@@ -33,6 +35,12 @@ export interface BrowserHost {
   liveTmuxSessions(): Promise<Set<string>>;
   /** The same online check as `happier machine list`; absent when this build has none. */
   checkMachines?(machines: readonly Machine[]): Promise<Map<string, MachineStatus>>;
+  /** The session lifecycle's world, wired as the CLI wires it. */
+  lifecycleDeps?(): Promise<LifecycleDeps>;
+  /** `happier direct list`'s scan (through the registry's scan cache). */
+  scanDirect?(): Promise<readonly DirectSession[]>;
+  /** `happier direct takeover`'s checks and record. */
+  takeover?(direct: DirectSession): Promise<Session>;
 }
 
 const PREVIEW_MESSAGES = 12;
@@ -84,6 +92,20 @@ export function coreServices(host: BrowserHost): BrowserServices {
   };
   const machineRows = () => store.machines.list().map((m) => machineRow(m, statuses.get(m.id) ?? UNKNOWN_STATUS));
 
+  const lifecycle = async (lender?: TerminalLender): Promise<LifecycleDeps> => {
+    if (!host.lifecycleDeps) throw notAvailableYet('the session lifecycle (attach, resume, new, stop)');
+    const deps = await host.lifecycleDeps();
+    // tmux attach takes over the terminal: the browser steps aside while it runs, and comes back after.
+    return lender ? { ...deps, onTerminal: (bin, args) => lender.suspend(() => deps.onTerminal(bin, args)) } : deps;
+  };
+
+  /** After a start or resume the user lands in the session, as `happier resume` does without --detached. */
+  const attachTo = async (deps: LifecycleDeps, session: Session, done: string) => {
+    const { attachSession } = await import('../../src/lifecycle/attach-session.js');
+    const { plan } = await attachSession(deps, session.id, { hasTerminal: true });
+    return plan.kind === 'tmux' && plan.mode === 'switch' ? `${done}; switched this tmux client to it` : `${done}; back from ${session.id.slice(0, 8)}`;
+  };
+
   const subjectOf = (row: BrowserRow): HandoffSubject => {
     if (row.kind === 'session') {
       const s = row.view.session;
@@ -101,7 +123,16 @@ export function coreServices(host: BrowserHost): BrowserServices {
     settings: () => store.settings.settings(),
     loadSessions,
     async loadDirect(): Promise<DirectRow[]> {
-      throw notAvailableYet('the direct session list', 'run `happier direct list` once provider discovery ships');
+      if (!host.scanDirect) throw notAvailableYet('the direct session list');
+      const found = await host.scanDirect();
+      // Keyed as `happier direct list` keys them: agent and lower-cased vendor id.
+      const owned = new Map(
+        store.sessions
+          .list({ archived: 'all' })
+          .filter((s) => s.vendorSessionId)
+          .map((s) => [`${s.agent}:${s.vendorSessionId!.toLowerCase()}`, s.id]),
+      );
+      return found.map((d) => directRow(d, owned.get(`${d.agent}:${d.vendorSessionId.toLowerCase()}`) ?? null));
     },
     async loadMachines() {
       return machineRows();
@@ -122,20 +153,39 @@ export function coreServices(host: BrowserHost): BrowserServices {
         at: m.at,
       }));
     },
-    async attach(_id: string, _t: TerminalLender) {
-      throw notAvailableYet('attach from the browser', 'run `happier attach <id>` once the terminal layer ships');
+    async attach(id: string, lender: TerminalLender) {
+      const deps = await lifecycle(lender);
+      return attachTo(deps, deps.sessions.resolve(id), 'attached');
     },
-    async resume(_id: string, _t: TerminalLender) {
-      throw notAvailableYet('resume from the browser', 'run `happier resume <id>` once the terminal layer ships');
+    async resume(id: string, lender: TerminalLender) {
+      const deps = await lifecycle(lender);
+      const target = store.sessions.resolve(id);
+      // A handoff committed elsewhere may not have reached this registry yet; the sync server knows.
+      const { assertStillOwner } = await import('../../src/server/client/quick-checks.js');
+      await assertStillOwner(store.registry, host.env, target.id, target.ownerEpoch);
+      const { resumeSession } = await import('../../src/lifecycle/resume-session.js');
+      const { session } = await resumeSession(deps, target.id);
+      return attachTo(deps, session, `resumed ${session.id.slice(0, 8)}`);
     },
-    async newSession(_title: string, _t: TerminalLender) {
-      throw notAvailableYet('starting a session from the browser', 'run `happier new` once the terminal layer ships');
+    async newSession(title: string, lender: TerminalLender) {
+      const deps = await lifecycle(lender);
+      const { startNewSession } = await import('../../src/lifecycle/start-new-session.js');
+      const started = await startNewSession(deps, { agent: 'claude', cwd: host.cwd, title, extraArgs: [] });
+      // Codex and OpenCode report their id later; the record is updated when they do.
+      void started.vendorId.catch(() => undefined);
+      return attachTo(deps, started.session, `started ${started.session.id.slice(0, 8)}`);
     },
-    async stop() {
-      throw notAvailableYet('stop from the browser', 'run `happier stop <id>` once the terminal layer ships');
+    async stop(id: string) {
+      const deps = await lifecycle();
+      const { stopSession } = await import('../../src/lifecycle/stop-session.js');
+      const { session, outcome } = await stopSession(deps, id);
+      const short = session.id.slice(0, 8);
+      return outcome === 'not-running' ? `${short} was not running` : `stopped ${short} (${outcome})`;
     },
-    async takeover() {
-      throw notAvailableYet('take over', 'run `happier direct takeover <vendor-id>` once it ships');
+    async takeover(row: DirectRow) {
+      if (!host.takeover) throw notAvailableYet('take over');
+      const s = await host.takeover(row.direct);
+      return `took over ${s.agent} ${s.vendorSessionId} as ${s.id.slice(0, 8)}; it is on the Sessions tab`;
     },
     async rename(id, title) {
       const now = host.now().toISOString();

@@ -26,6 +26,19 @@ export async function browseOrList(ctx: CliContext): Promise<void> {
         runner: nodeProcessRunner,
         liveTmuxSessions: () => ctx.liveTmuxSessions(),
         checkMachines: (machines) => checkMachines(ctx, machines),
+        lifecycleDeps: async () => (await import('../lifecycle-wiring.js')).lifecycleDeps(ctx),
+        scanDirect: async () => {
+          const { scanDirect } = await import('../direct-sessions.js');
+          const { AGENTS } = await import('../../domain/agent.js');
+          return (await scanDirect(ctx, AGENTS)).sessions;
+        },
+        takeover: async (direct) => {
+          const [{ takeOver }, { procProcessProbe }] = await Promise.all([
+            import('./direct-takeover.js'),
+            import('../../providers/proc-process-probe.js'),
+          ]);
+          return takeOver(ctx, direct, procProcessProbe());
+        },
       },
       { color: colorEnabled(io.env, true) },
     );

@@ -111,7 +111,8 @@ describe('happier (the browser) in a real tmux pane', () => {
     p.send('3');
     await p.waitFor(/attic\s+dev@127\.0\.0\.1:9\s+offline/);
     p.send('1', 'h');
-    const screen = await p.waitFor('Hand off');
+    // The whole modal, not a capture taken halfway through drawing it.
+    const screen = await p.waitFor((s) => s.includes('Hand off') && s.includes('[ Hand off ]') && s.includes('Include globs'));
     expect(screen).toMatch(/laptop\s+disabled: current owner/);
     expect(screen).toMatch(/attic\s+disabled: offline/);
     expect(screen).toContain('no machine can take this session');
