@@ -9,6 +9,7 @@ import { AgentEndpoint, HandlerRegistry } from './agent-endpoint.js';
 import type { AgentInfo } from './agent-info.js';
 import { BANNER, PROTOCOL_VERSION } from './frame-codec.js';
 import { registerFsHandlers } from './handlers/fs-handlers.js';
+import { registerTreeSyncHandlers } from './handlers/tree-sync-handlers.js';
 import { providersOnPath } from './providers-on-path.js';
 
 export interface AgentServerOptions {
@@ -24,6 +25,7 @@ export interface AgentServerOptions {
 export async function builtinHandlers(homeDir: string): Promise<HandlerRegistry> {
   const reg = new HandlerRegistry();
   registerFsHandlers(reg, homeDir);
+  registerTreeSyncHandlers(reg, homeDir);
   return reg;
 }
 

@@ -5,7 +5,12 @@
 import type { SyncChannel, SyncMessage } from '../tree-sync/protocol.js';
 import type { AgentStream } from './agent-endpoint.js';
 
-export function syncChannelOver(stream: AgentStream): SyncChannel {
+/**
+ * `endWithResult`: the engine's clean close() does not end the stream; the stream handler
+ * ends it with the engine's result instead, so the opener receives the statistics.
+ */
+export function syncChannelOver(stream: AgentStream, opts: { endWithResult?: boolean } = {}): SyncChannel {
+  let first = true;
   return {
     async send(msg: SyncMessage): Promise<void> {
       if ('data' in msg && msg.data !== undefined) {
@@ -18,6 +23,13 @@ export function syncChannelOver(stream: AgentStream): SyncChannel {
     [Symbol.asyncIterator](): AsyncIterator<SyncMessage> {
       return {
         async next(): Promise<IteratorResult<SyncMessage>> {
+          if (first) {
+            first = false;
+            // The receiver sets up its staging directory after one await of its own; over a
+            // real connection the file list can already be queued, so the first message waits
+            // for the next turn of the event loop and never overtakes that set-up.
+            await new Promise((r) => setImmediate(r));
+          }
           const m = await stream.receive();
           if (m === null) return { done: true, value: undefined };
           const header = (m.header && typeof m.header === 'object' ? m.header : {}) as Record<string, unknown>;
@@ -30,7 +42,7 @@ export function syncChannelOver(stream: AgentStream): SyncChannel {
     },
     close(err?: Error): void {
       if (err) stream.abort(err);
-      else stream.end();
+      else if (!opts.endWithResult) stream.end();
     },
   };
 }

@@ -45,6 +45,8 @@ export interface SshConnection {
   /** Resolves when the connection is gone, for whatever reason. */
   readonly closed: Promise<void>;
   close(): void;
+  /** Drops the connection at once, as a network failure would. */
+  destroy(): void;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -131,6 +133,10 @@ export async function connectSsh(opts: ConnectOptions, e: SshEnv): Promise<SshCo
     },
     closed,
     close: () => last.end(),
+    destroy: () => {
+      last.destroy();
+      for (const c of clients) c.destroy();
+    },
   };
 }
 

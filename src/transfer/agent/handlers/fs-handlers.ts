@@ -64,7 +64,7 @@ export function registerFsHandlers(reg: HandlerRegistry, homeDir: string): void 
     .rpc('staging.remove', async ({ path }: { path: string }) => {
       const target = p(path);
       // Only ever deletes what staging.create made, whatever a peer asks.
-      if (!basename(target).startsWith(STAGING_PREFIX)) {
+      if (!basename(target).includes(STAGING_PREFIX)) {
         throw new HappierError('UNSAFE_PATH', `refused to remove ${target}: not a staging directory`, {
           hint: 'only paths made by staging.create can be removed',
         });
