@@ -101,6 +101,28 @@ describe('fenced ownership', () => {
     }
   });
 
+  it('the coordinator\'s commit is fenced with a server, and reports unfenced without one', async () => {
+    const { commitOwnership, presenceOf } = await import('../../../src/server/client/ownership-commit.js');
+    const s = makeSession({ ownerMachineId: deskId, title: 'coordinated' });
+    const d = clientOf(desk.home);
+    try {
+      new SessionsRepo(d.reg).insert(s);
+      // Never published: the commit seeds the record at the expected epoch, then swaps.
+      expect(await commitOwnership(d.reg, {}, s.id, 0, laptopId)).toMatchObject({ fenced: true, ownerMachineId: laptopId, ownerEpoch: 1 });
+      expect((await failure(commitOwnership(d.reg, {}, s.id, 0, laptopId))).code).toBe('CONFLICT');
+      expect(await presenceOf(d.reg, {}, laptopId)).toMatch(/^(online|offline)$/);
+      expect(await presenceOf(d.reg, {}, 'no-such-machine')).toBe('unknown');
+    } finally {
+      d.close();
+    }
+    const loner = openRegistry(join(dir.path, 'loner-home'));
+    try {
+      expect(await commitOwnership(loner, {}, s.id, 0, laptopId)).toEqual({ fenced: false, reason: 'not-connected' });
+    } finally {
+      loner.close();
+    }
+  });
+
   it('`happier resume` on the machine that lost the session refuses it with NOT_OWNER', async () => {
     const s = makeSession({ ownerMachineId: deskId, title: 'taken while asleep' });
     const reg = openRegistry(desk.home);
