@@ -10,7 +10,7 @@
 import { build } from 'esbuild';
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -149,7 +149,10 @@ function copyCodexHome(sandbox, dest) {
   const rollouts = filesUnder(sessions);
   for (const f of rollouts) copyScrubbed(f, join(dest, 'sessions', relative(sessions, f)), sandbox.home);
   copyDbScrubbed(join(sandbox.codexHome, 'state_5.sqlite'), join(dest, 'state_5.sqlite'), sandbox.home);
-  return `${rollouts.map((f) => `sessions/${relative(sessions, f)}`).join(', ')}, state_5.sqlite`;
+  // The TUI keeps the thread names it asked the model for in session_index.jsonl.
+  const extra = ['session_index.jsonl', 'history.jsonl'].filter((f) => existsSync(join(sandbox.codexHome, f)));
+  for (const f of extra) copyScrubbed(join(sandbox.codexHome, f), join(dest, f), sandbox.home);
+  return [...rollouts.map((f) => `sessions/${relative(sessions, f)}`), 'state_5.sqlite', ...extra].join(', ');
 }
 
 async function captureOpencode(s, sandbox) {
@@ -286,7 +289,8 @@ One session per folder, each with the same two turns:
   \`opencode run\` then \`opencode run --session\`).
 - **\`<agent>-tui/\`**: the interactive TUI in tmux, cwd \`${PLACEHOLDER_HOME}/${TUI_DIR}\` (with a space),
   both turns typed, then quit with Ctrl-C (\`claude --session-id\`, \`codex --no-daemon\`, \`opencode\`).
-  Interactive Claude also writes an \`ai-title\` line (it asks the model for a title).
+  The TUIs ask the model for a title: Claude writes it as an \`ai-title\` line, Codex as
+  \`threads.name\` in state_5.sqlite and a \`thread_name\` in session_index.jsonl.
 
 The only scrubbing: the sandbox's absolute path is replaced by the placeholder
 **\`${PLACEHOLDER_HOME}\`** everywhere (so the cwd reads \`${PLACEHOLDER_HOME}/project\`), the same path
@@ -295,7 +299,7 @@ slug by \`${slugOf(PLACEHOLDER_HOME)}\` (so the project folder is \`${slugOf(PLA
 copied with \`VACUUM INTO\` and the same replacement in every text column.
 
 The mock answers \`Mock reply number N.\` to a turn and \`Mock session title\` to a CLI's
-own title request (OpenCode always makes one, interactive Claude too).
+own title request (OpenCode always makes one, the Claude and Codex TUIs too).
 
 | folder | vendor session id | files (relative to the provider root) |
 |---|---|---|

@@ -50,7 +50,7 @@ export const MOCK_MODEL = 'mock-model';
 
 /** What the mock answers to a CLI's own title-generation request (OpenCode makes one per session). */
 export const MOCK_TITLE = 'Mock session title';
-const TITLE_REQUEST = /You are a title generator|Generate a title for this conversation/i;
+const TITLE_REQUEST = /You are a title generator|Generate a title for this conversation|Write the title in the language|single-line task title/i;
 
 function defaultReply({ seq, body }: { seq: number; body: unknown }): string {
   const text = TITLE_REQUEST.test(JSON.stringify(body)) ? MOCK_TITLE : `Mock reply number ${seq}.`;
@@ -64,13 +64,21 @@ interface JsonSchema {
   items?: JsonSchema;
 }
 
+type FormatField = { type?: unknown; schema?: unknown; json_schema?: { schema?: unknown } };
+
 /**
- * Claude asks for some answers as JSON (`output_config.format`, e.g. `{title}` for the
- * session title it shows) and drops an answer that does not parse.
+ * The CLIs ask for some answers as JSON, e.g. `{title}` for the session title they show,
+ * and drop an answer that does not parse: Claude in `output_config.format`, Codex in the
+ * Responses API's `text.format`, chat clients in `response_format`.
  */
 function structuredOutputSchema(body: unknown): JsonSchema | null {
-  const format = (body as { output_config?: { format?: { type?: unknown; schema?: unknown } } } | null)?.output_config?.format;
-  return format?.type === 'json_schema' && typeof format.schema === 'object' && format.schema !== null ? (format.schema as JsonSchema) : null;
+  const b = body as { output_config?: { format?: FormatField }; text?: { format?: FormatField }; response_format?: FormatField } | null;
+  for (const format of [b?.output_config?.format, b?.text?.format, b?.response_format]) {
+    if (format?.type !== 'json_schema') continue;
+    const schema = format.schema ?? format.json_schema?.schema;
+    if (typeof schema === 'object' && schema !== null) return schema as JsonSchema;
+  }
+  return null;
 }
 
 function valueFor(schema: JsonSchema, text: string, key = ''): unknown {

@@ -82,6 +82,17 @@ describe('mock model API', () => {
     expect(JSON.parse(body.content[0]!.text)).toEqual({ title: MOCK_TITLE });
   });
 
+  it('answers Codex title requests (Responses API text.format) with JSON too', async () => {
+    const res = await post('/v1/responses', {
+      model: 'mock-model',
+      stream: false,
+      input: [{ role: 'user', content: 'Generate a concise, single-line task title of at most 36 characters' }],
+      text: { format: { type: 'json_schema', name: 'codex_output_schema', schema: { type: 'object', properties: { title: { type: 'string' } } } } },
+    });
+    const body = (await res.json()) as { output: { content: { text: string }[] }[] };
+    expect(JSON.parse(body.output[0]!.content[0]!.text)).toEqual({ title: MOCK_TITLE });
+  });
+
   it('counts tokens without logging a model request', async () => {
     const mark = mock.mark();
     const res = await post('/v1/messages/count_tokens', { messages: [{ role: 'user', content: 'ZEBRA' }] });
