@@ -70,8 +70,8 @@ export async function importCodexBundle(ctx: ProviderContext, bundle: StateBundl
   for (const existing of findRollouts(root, id)) {
     const ours = completeLines(rewriteRolloutCwd(readFileSync(existing.path), opts.targetCwd));
     if (!incoming.subarray(0, ours.length).equals(ours)) {
-      throw new HappierError('CONFLICT', `Codex on this machine already has a different session ${id}`, {
-        hint: `its rollout ${existing.path} is not an earlier part of the incoming one; move it aside to import`,
+      throw new HappierError('CONFLICT', `Codex on this machine already has session ${id} with history the incoming copy lacks`, {
+        hint: `that copy is newer or another conversation; keep it, or move ${existing.path} aside to import`,
         details: { vendorSessionId: id, path: existing.path },
       });
     }

@@ -2,7 +2,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { DirectSession } from '../../domain/session.js';
 import { scanLines } from '../jsonl/line-scanner.js';
 import type { ScanCache, ScanCacheEntry } from '../provider.js';
-import { listRollouts, type RolloutFile } from './codex-files.js';
+import { listRollouts, readSessionIndex, type RolloutFile } from './codex-files.js';
 import { codexStateDbPath } from './codex-home.js';
 import {
   EDGE_CHECK_BYTES,
@@ -15,7 +15,7 @@ import {
   type CodexScanState,
 } from './codex-scan-state.js';
 import { oneLine } from './codex-records.js';
-import { readThreadTitles } from './codex-threads-db.js';
+import { readThreadNames } from './codex-threads-db.js';
 
 function readBytes(fd: number, from: number, length: number): string {
   const buf = Buffer.alloc(Math.max(0, length));
@@ -74,6 +74,17 @@ function scanRollout(file: RolloutFile, cache: ScanCache, seen: Set<string>, tit
   }
 }
 
+/** Codex's own names for threads: a given name (index or session_index.jsonl) before the index's title. */
+async function threadTitles(root: string): Promise<Map<string, string>> {
+  const index = await readThreadNames(codexStateDbPath(root));
+  const named = readSessionIndex(root);
+  const titles = new Map<string, string>();
+  for (const [id, t] of index) if (t.title) titles.set(id, t.title);
+  for (const [id, name] of named) titles.set(id, name);
+  for (const [id, t] of index) if (t.name) titles.set(id, t.name);
+  return titles;
+}
+
 /**
  * Finds Codex's rollouts under sessions/ and archived_sessions/. An unchanged file costs
  * one stat; a grown one is read from where the last scan stopped. When the same id is in
@@ -85,7 +96,7 @@ export async function discoverCodex(
   opts: { onProgress?: (done: number, total: number) => void } = {},
 ): Promise<DirectSession[]> {
   const files = listRollouts(root);
-  const titles = await readThreadTitles(codexStateDbPath(root));
+  const titles = await threadTitles(root);
   const seen = new Set<string>();
   const byId = new Map<string, DirectSession>();
   files.forEach((file, i) => {

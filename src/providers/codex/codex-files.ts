@@ -1,4 +1,4 @@
-import { readdirSync, type Dirent } from 'node:fs';
+import { readdirSync, readFileSync, type Dirent } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
 /** One rollout file; `fileId` is the UUID at the end of its name. */
@@ -70,4 +70,28 @@ export function liveRelativePath(root: string, file: RolloutFile, fallback: Date
   if (date) return `sessions/${date[1]}/${date[2]}/${date[3]}/${name}`;
   const [y, m, d] = fallback.toISOString().slice(0, 10).split('-');
   return `sessions/${y}/${m}/${d}/${name}`;
+}
+
+/**
+ * Thread names from `session_index.jsonl`, where Codex appends `{id, thread_name}` when a
+ * thread is named (by the user, or by the model in the TUI); the last line for an id wins.
+ */
+export function readSessionIndex(root: string): Map<string, string> {
+  const names = new Map<string, string>();
+  let text: string;
+  try {
+    text = readFileSync(join(root, 'session_index.jsonl'), 'utf8');
+  } catch {
+    return names;
+  }
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      const rec = JSON.parse(line) as { id?: unknown; thread_name?: unknown };
+      if (typeof rec.id === 'string' && typeof rec.thread_name === 'string' && rec.thread_name.trim() !== '') names.set(rec.id.toLowerCase(), rec.thread_name);
+    } catch {
+      // a damaged line names nothing
+    }
+  }
+  return names;
 }

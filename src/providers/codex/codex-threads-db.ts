@@ -1,29 +1,42 @@
 import { HappierError } from '../../domain/errors.js';
 import { openReadonlySqlite, openWritableSqlite, tableColumns, type SqliteDb } from '../readonly-sqlite.js';
 
+/** What Codex's index says about a thread's name: `name` (the user's or Codex's generated name) and `title`. */
+export interface ThreadNames {
+  readonly name: string | null;
+  readonly title: string | null;
+}
+
 /**
- * Codex's own thread titles from its index (state_5.sqlite, table `threads`). The index is
- * a convenience: missing, locked, corrupt or of another schema, it yields no titles and
- * discovery falls back to the first prompt.
+ * Thread names and titles from Codex's index (state_5.sqlite, table `threads`). The index
+ * is a convenience: missing, locked, corrupt or of another schema, it yields nothing and
+ * discovery falls back to other sources.
  */
-export async function readThreadTitles(dbPath: string): Promise<Map<string, string>> {
-  const titles = new Map<string, string>();
+export async function readThreadNames(dbPath: string): Promise<Map<string, ThreadNames>> {
+  const names = new Map<string, ThreadNames>();
   let db: SqliteDb | null = null;
   try {
     db = await openReadonlySqlite(dbPath, 500);
-    if (!db) return titles;
+    if (!db) return names;
     const cols = tableColumns(db, 'threads');
-    if (!cols?.has('id') || !cols.has('title')) return titles;
-    // `name` is the name the user gave the thread (newer Codex); `title` is Codex's own.
-    const title = cols.has('name') ? `coalesce(nullif(name, ''), title)` : 'title';
-    const rows = db.prepare(`SELECT id, ${title} AS title FROM threads`).all() as { id: unknown; title: unknown }[];
-    for (const r of rows) if (typeof r.id === 'string' && typeof r.title === 'string' && r.title.trim() !== '') titles.set(r.id.toLowerCase(), r.title);
+    if (!cols?.has('id') || (!cols.has('title') && !cols.has('name'))) return names;
+    const rows = db
+      .prepare(`SELECT id, ${cols.has('name') ? 'name' : 'NULL'} AS name, ${cols.has('title') ? 'title' : 'NULL'} AS title FROM threads`)
+      .all() as { id: unknown; name: unknown; title: unknown }[];
+    for (const r of rows) {
+      if (typeof r.id !== 'string') continue;
+      names.set(r.id.toLowerCase(), { name: nonEmpty(r.name), title: nonEmpty(r.title) });
+    }
   } catch {
-    titles.clear();
+    names.clear();
   } finally {
     db?.close();
   }
-  return titles;
+  return names;
+}
+
+function nonEmpty(value: unknown): string | null {
+  return typeof value === 'string' && value.trim() !== '' ? value : null;
 }
 
 export type ThreadRepair = 'no-index' | 'unknown-schema' | 'no-row' | 'current' | 'fixed' | 'deleted';

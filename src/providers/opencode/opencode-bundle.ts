@@ -68,8 +68,8 @@ export async function importOpencodeBundle(ctx: ProviderContext, bundle: StateBu
     const incoming = new Set(messageIdsOf(parsed.value));
     const foreign = existing.value.filter((m) => !incoming.has(m));
     if (foreign.length > 0) {
-      throw new HappierError('CONFLICT', `OpenCode on this machine already has a different session ${id}`, {
-        hint: 'its history has messages the incoming session lacks; remove it with `opencode session delete` first, or keep it',
+      throw new HappierError('CONFLICT', `OpenCode on this machine already has session ${id} with messages the incoming copy lacks`, {
+        hint: 'that copy is newer or another conversation; keep it, or delete it in OpenCode to import',
         details: { vendorSessionId: id, extraMessages: foreign.length },
       });
     }

@@ -55,6 +55,28 @@ describe('codex discovery', () => {
     expect(titles).toEqual({ [A]: 'Renamed by the user', [B]: 'list the files please' });
   });
 
+  it('prefers a thread name (index or session_index.jsonl) to the index title', async () => {
+    writeRollout(root, { id: A, cwd: '/w', start: '2026-11-20T10:00:00.000Z' });
+    writeRollout(root, { id: B, cwd: '/w', start: '2026-11-20T11:00:00.000Z' });
+    writeRollout(root, { id: C, cwd: '/w', start: '2026-11-20T12:00:00.000Z' });
+    writeFileSync(
+      join(root, 'session_index.jsonl'),
+      [
+        JSON.stringify({ id: B, thread_name: 'first name', updated_at: 'x' }),
+        '{"id": "broken',
+        JSON.stringify({ id: B, thread_name: 'Named in the TUI', updated_at: 'y' }),
+        JSON.stringify({ id: C, thread_name: 'Only in the index file', updated_at: 'y' }),
+      ].join('\n') + '\n',
+    );
+    const db = new Database(join(root, 'state_5.sqlite'));
+    db.exec(`CREATE TABLE threads (id TEXT PRIMARY KEY, rollout_path TEXT, cwd TEXT, title TEXT, name TEXT)`);
+    db.prepare(`INSERT INTO threads VALUES (?, 'x', '/w', 'first prompt', 'Given name')`).run(A);
+    db.prepare(`INSERT INTO threads VALUES (?, 'x', '/w', 'first prompt', NULL)`).run(B);
+    db.close();
+    const titles = Object.fromEntries((await discoverCodex(root, memoryCache())).map((s) => [s.vendorSessionId, s.title]));
+    expect(titles).toEqual({ [A]: 'Given name', [B]: 'Named in the TUI', [C]: 'Only in the index file' });
+  });
+
   it('ignores a thread index of another schema, or one that is not a database', async () => {
     writeRollout(root, { id: A, cwd: '/w', start: '2026-11-20T10:00:00.000Z' });
     const db = new Database(join(root, 'state_5.sqlite'));

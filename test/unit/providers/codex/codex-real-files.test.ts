@@ -22,7 +22,7 @@ const cases = Object.entries(captured)
       .map((p) => `sessions/${p.split('\\').join('/')}`)
       .find((p) => p.endsWith(`-${id}.jsonl`))!;
     const db = new Database(join(fixture, 'state_5.sqlite'), { readonly: true });
-    const thread = db.prepare(`SELECT cwd, title FROM threads WHERE id = ?`).get(id) as { cwd: string; title: string };
+    const thread = db.prepare(`SELECT cwd, title, name FROM threads WHERE id = ?`).get(id) as { cwd: string; title: string; name: string | null };
     db.close();
     const records = readFileSync(join(fixture, ...rel.split('/')), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
     return { key, fixture, id, rel, thread, lastTimestamp: records.at(-1).timestamp as string };
@@ -46,14 +46,15 @@ describe.each(cases)('codex adapter on real files: $key', ({ fixture, id, rel, t
     source = { env: { CODEX_HOME: join(tmp.path, 'a', '.codex') }, homeDir: join(tmp.path, 'a'), runner: noRunner };
   });
 
-  it('discovers the session with the cwd and title Codex indexed, and both turns', async () => {
+  it('discovers the session with the cwd and name Codex indexed, and both turns', async () => {
     const found = await discoverCodex(source.env.CODEX_HOME!, memoryCache());
     expect(found).toEqual([
       expect.objectContaining({
         agent: 'codex',
         vendorSessionId: id,
         cwd: thread.cwd,
-        title: 'Remember the secret word TANGERINE-4417. Reply briefly.',
+        // The TUI has the model name the thread; `exec` leaves the first prompt as its title.
+        title: thread.name ?? 'Remember the secret word TANGERINE-4417. Reply briefly.',
         messageCount: 4,
         updatedAt: lastTimestamp,
       }),
