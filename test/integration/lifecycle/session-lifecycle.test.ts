@@ -171,6 +171,13 @@ describe('happier new', () => {
     expect(r.body.error).toMatchObject({ code: 'NOT_ATTACHABLE', reason: 'no-terminal' });
   });
 
+  it('inside a client of another tmux server, says where the session runs and how to get there', async () => {
+    const r = await run(['attach', first.session.id], { TMUX: `${clientSock},4242,0` });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`error: session ${first.session.id.slice(0, 8)} runs on the tmux server at ${sock}`);
+    expect(r.stderr).toContain(`hint: detach from this tmux first, or run from a plain terminal: tmux -S ${sock} attach-session -t =${first.tmuxSession}`);
+  });
+
   it('stop asks the provider to quit first', async () => {
     const r = await json(['stop', first.session.id]);
     expect(r.body).toEqual({ v: 1, ok: true, kind: 'stop', data: { id: first.session.id, stopped: true, outcome: 'graceful' } });
