@@ -1,5 +1,5 @@
 import { HappierError } from '../../domain/errors.js';
-import { openReadonlySqlite, openWritableSqlite, tableColumns, type SqliteDb } from '../readonly-sqlite.js';
+import { openReadonlySqlite, openWritableSqlite, tableColumns, type SqliteDb } from '../provider-sqlite.js';
 
 /** What Codex's index says about a thread's name: `name` (the user's or Codex's generated name) and `title`. */
 export interface ThreadNames {

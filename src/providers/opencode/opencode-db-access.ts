@@ -1,4 +1,4 @@
-import { openReadonlySqlite, type SqliteDb } from '../readonly-sqlite.js';
+import { openReadonlySqlite, type SqliteDb } from '../provider-sqlite.js';
 import { probeOpencodeSchema, type OpencodeSchema } from './opencode-schema.js';
 
 export type DbAccess<T> =

@@ -1,4 +1,4 @@
-import type { SqliteDb } from '../readonly-sqlite.js';
+import type { SqliteDb } from '../provider-sqlite.js';
 import type { OpencodeSchema } from './opencode-schema.js';
 
 /** One top-level session row, as much as discovery needs. */

@@ -1,4 +1,4 @@
-import type { SqliteDb } from '../readonly-sqlite.js';
+import type { SqliteDb } from '../provider-sqlite.js';
 import type { TranscriptMessage } from '../provider.js';
 import { epochMs } from './opencode-db-sessions.js';
 import type { RawOpencodeMessage } from './opencode-json-storage.js';

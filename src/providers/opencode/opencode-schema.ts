@@ -1,5 +1,5 @@
-import type { SqliteDb } from '../readonly-sqlite.js';
-import { tableColumns } from '../readonly-sqlite.js';
+import type { SqliteDb } from '../provider-sqlite.js';
+import { tableColumns } from '../provider-sqlite.js';
 
 /**
  * SQL expressions for the facts happier needs, built from the columns the database really
