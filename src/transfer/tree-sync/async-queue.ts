@@ -15,6 +15,7 @@ export class AsyncQueue<T> {
   async take(): Promise<T | undefined> {
     if (this.head < this.items.length) {
       const item = this.items[this.head] as T;
+      (this.items as (T | undefined)[])[this.head] = undefined;
       this.head += 1;
       if (this.head > 1024 && this.head * 2 > this.items.length) {
         this.items = this.items.slice(this.head);

@@ -33,7 +33,7 @@ interface Inbox {
 
 /** Two connected SyncChannels in one process, with byte-based backpressure. */
 export function createChannelPair(opts: ChannelPairOptions = {}): ChannelPair {
-  const highWater = opts.highWaterBytes ?? 8 * 1024 * 1024;
+  const highWater = opts.highWaterBytes ?? 4 * 1024 * 1024;
   const toA = newInbox();
   const toB = newInbox();
   let wire = 0;
@@ -71,6 +71,8 @@ export function createChannelPair(opts: ChannelPairOptions = {}): ChannelPair {
             if (inbox.error) throw inbox.error;
             if (inbox.head < inbox.queue.length) {
               const msg = inbox.queue[inbox.head] as SyncMessage;
+              // Drop the queue's reference at once: a message's buffers must die when it is handled.
+              (inbox.queue as (SyncMessage | undefined)[])[inbox.head] = undefined;
               inbox.bytes -= inbox.sizes[inbox.head] ?? 0;
               inbox.head += 1;
               // Compact now and then so a long transfer does not keep every message alive.

@@ -125,7 +125,16 @@ export const OP_COPY = 0x03;
 /** Bytes a message occupies once framed: header JSON plus data. */
 export function messageWireBytes(msg: SyncMessage): number {
   const data = 'data' in msg && msg.data ? msg.data.length : 0;
+  // File data is most messages; its header is sized without building it.
+  if (msg.t === 'data') {
+    const header = 18 + digits(msg.id) + (msg.end ? 11 : 0) + (msg.hash === undefined ? 0 : 10 + msg.hash.length);
+    return 4 + header + data;
+  }
   return 4 + headerJson(msg).length + data;
+}
+
+function digits(n: number): number {
+  return n < 10 ? 1 : Math.floor(Math.log10(n)) + 1;
 }
 
 export function headerJson(msg: SyncMessage): string {

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { constants as fsConstants } from 'node:fs';
+import { closeSync, constants as fsConstants, openSync, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { constants as zlibConstants, deflateRawSync } from 'node:zlib';
 import { blockCount, parseSignature, SIG_ENTRY_BYTES } from './block-signature.js';
 import { DeltaEncoder } from './delta-encoder.js';
 import { buildFileList, type FileList, type FileListOptions } from './file-list.js';
-import { OpWriter } from './op-stream.js';
+import { LITERAL_HEADER_ROOM, literalFrame, OpWriter } from './op-stream.js';
 import { entryToRow, PROTOCOL_VERSION, messageWireBytes, type ReceiverStats, type SkippedEntry, type SyncChannel, type SyncMessage } from './protocol.js';
 import { createFileHasher, loadBlockHasher } from './strong-hash.js';
 import { AsyncQueue } from './async-queue.js';
@@ -45,6 +45,7 @@ interface NeedJob {
 const ENTRY_BATCH = 2000;
 const OPS_FLUSH = 256 * 1024;
 const MAX_BLOCK_SIZE = 1 << 20;
+const SMALL_FILE = 128 * 1024;
 
 /**
  * The source side of a tree sync: lists `root`, sends the list, then answers the
@@ -163,10 +164,29 @@ interface FileContext {
 async function sendFile(ctx: FileContext, job: NeedJob): Promise<void> {
   const entry = ctx.list.entries[job.id];
   if (!entry) return;
+  const abs = join(ctx.root, entry.path);
+  // O_NOFOLLOW: a file swapped for a symlink since the walk must not leak what it points at.
+  const flags = fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW;
+  if (!job.signature && entry.size <= SMALL_FILE) {
+    // Small files are read synchronously: three thread-pool round trips would cost more
+    // than the read itself, and there may be tens of thousands of them.
+    let data: Buffer;
+    try {
+      data = readSmall(abs, flags, entry.size);
+    } catch (err) {
+      await ctx.send({ t: 'gone', id: job.id, reason: (err as NodeJS.ErrnoException).code ?? 'unreadable' });
+      return;
+    }
+    const ops = new OpWriter(ctx.compress);
+    ops.literal(data);
+    ctx.counters.filesSent += 1;
+    ctx.counters.literalBytes += data.length;
+    await ctx.send({ t: 'data', id: job.id, data: ops.take(), end: true });
+    return;
+  }
   let fh: FileHandle;
   try {
-    // O_NOFOLLOW: a file swapped for a symlink since the walk must not leak what it points at.
-    fh = await open(join(ctx.root, entry.path), fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW);
+    fh = await open(abs, flags);
   } catch (err) {
     await ctx.send({ t: 'gone', id: job.id, reason: (err as NodeJS.ErrnoException).code ?? 'unreadable' });
     return;
@@ -180,11 +200,21 @@ async function sendFile(ctx: FileContext, job: NeedJob): Promise<void> {
     for (;;) {
       // Never more than the listed size: the receiver holds us to it.
       const want = Math.min(ctx.chunkBytes, entry.size - sent);
+      if (!delta && !ops.compressing && want > 0) {
+        const frame = Buffer.allocUnsafe(LITERAL_HEADER_ROOM + want);
+        const { bytesRead } = await fh.read(frame, LITERAL_HEADER_ROOM, want, sent);
+        sent += bytesRead;
+        ops.literalBytes += bytesRead;
+        const last = bytesRead < want || sent >= entry.size;
+        await ctx.send(last ? { t: 'data', id: job.id, data: literalFrame(frame, bytesRead), end: true } : { t: 'data', id: job.id, data: literalFrame(frame, bytesRead) });
+        if (last) break;
+        continue;
+      }
       const chunk = want > 0 ? Buffer.allocUnsafe(want) : Buffer.alloc(0);
       const { bytesRead } = want > 0 ? await fh.read(chunk, 0, want, sent) : { bytesRead: 0 };
       const piece = bytesRead === want ? chunk : chunk.subarray(0, bytesRead);
       sent += bytesRead;
-      const last = bytesRead < ctx.chunkBytes || sent >= entry.size;
+      const last = bytesRead < want || sent >= entry.size;
       if (delta) {
         fileHasher?.update(piece);
         delta.push(piece);
@@ -204,5 +234,21 @@ async function sendFile(ctx: FileContext, job: NeedJob): Promise<void> {
     ctx.counters.matchedBytes += sent - ops.literalBytes;
   } finally {
     await fh.close();
+  }
+}
+
+function readSmall(abs: string, flags: number, size: number): Buffer {
+  const fd = openSync(abs, flags);
+  try {
+    const buf = Buffer.allocUnsafe(size);
+    let got = 0;
+    while (got < size) {
+      const n = readSync(fd, buf, got, size - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    return got === size ? buf : buf.subarray(0, got);
+  } finally {
+    closeSync(fd);
   }
 }
