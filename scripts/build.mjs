@@ -1,17 +1,23 @@
-// The build: type-checked modules into dist/ (used by tests and benchmarks), and the
-// CLI as one bundled entry with lazily loaded chunks, which is what `bin/happier` runs.
-// Bundling matters for start-up: resolving dozens of files costs more than parsing one.
+// The build: type-checked modules into dist/ (used by tests and benchmarks), the CLI as
+// one bundled entry with lazily loaded chunks (what `bin/happier` runs; resolving dozens
+// of files costs more start-up time than parsing one), the bundled remote agent, and the
+// man page. Everything is built into a fresh folder and swapped into place at the end,
+// so a test running the CLI meanwhile never sees a half-built dist/.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+const out = `dist.build-${process.pid}`;
+const outAbs = `${root}${out}`;
+rmSync(outAbs, { recursive: true, force: true });
+
 // tsc still emits when it finds type errors; those fail the separate typecheck step
 // (npm test), so a half-typed file elsewhere does not stop a build.
 try {
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', out], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -19,10 +25,11 @@ try {
   console.error('build: tsc reported type errors (see `npm run typecheck`); output was emitted anyway');
 }
 
+const banner = { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" };
 await build({
   absWorkingDir: root,
   entryPoints: { happier: 'src/cli/main.ts' },
-  outdir: 'dist/cli',
+  outdir: `${out}/cli`,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -33,33 +40,34 @@ await build({
   // Native addons and packages that find files relative to themselves stay outside.
   external: ['better-sqlite3', 'ssh2', 'cpu-features', 'neo-blessed', '@xterm/headless'],
   // Bundled CommonJS packages (commander) call require() for Node built-ins.
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  banner,
   logLevel: 'warning',
 });
 
-// The man page is generated from the built command tree, so it runs after the compile.
-execFileSync(process.execPath, ['scripts/gen-man.mjs'], { cwd: root, stdio: 'inherit' });
-
 // The agent uploaded to peers without happier: one self-contained file (no native modules)
 // plus its sha256, which the peer checks before running it.
-{
-  const { createHash } = await import('node:crypto');
-  const { readFileSync, writeFileSync } = await import('node:fs');
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-  await build({
-    absWorkingDir: root,
-    entryPoints: { 'happier-agent': 'src/transfer/agent/agent-entry.ts' },
-    outdir: 'dist/agent',
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    outExtension: { '.js': '.mjs' },
-    define: { __HAPPIER_VERSION__: JSON.stringify(pkg.version) },
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    logLevel: 'warning',
-  });
-  const agent = new URL('../dist/agent/happier-agent.mjs', import.meta.url);
-  const sha = createHash('sha256').update(readFileSync(agent)).digest('hex');
-  writeFileSync(new URL('../dist/agent/happier-agent.mjs.sha256', import.meta.url), `${sha}  happier-agent.mjs\n`);
-}
+const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
+await build({
+  absWorkingDir: root,
+  entryPoints: { 'happier-agent': 'src/transfer/agent/agent-entry.ts' },
+  outdir: `${out}/agent`,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  outExtension: { '.js': '.mjs' },
+  define: { __HAPPIER_VERSION__: JSON.stringify(pkg.version) },
+  banner,
+  logLevel: 'warning',
+});
+const agent = `${outAbs}/agent/happier-agent.mjs`;
+const sha = createHash('sha256').update(readFileSync(agent)).digest('hex');
+writeFileSync(`${agent}.sha256`, `${sha}  happier-agent.mjs\n`);
+
+// The man page is generated from the built command tree, so it runs after the compile.
+execFileSync(process.execPath, ['scripts/gen-man.mjs', out], { cwd: root, stdio: 'inherit' });
+
+const old = `${root}dist.old-${process.pid}`;
+if (existsSync(`${root}dist`)) renameSync(`${root}dist`, old);
+renameSync(outAbs, `${root}dist`);
+rmSync(old, { recursive: true, force: true });

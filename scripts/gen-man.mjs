@@ -7,9 +7,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const { buildProgram } = await import(`${root}dist/src/cli/program.js`);
-const { CliContext } = await import(`${root}dist/src/cli/context.js`);
-const { ERROR_DESCRIPTIONS } = await import(`${root}dist/src/domain/error-descriptions.js`);
+// The build passes the folder it is building into; run by hand, it reads dist/.
+const built = `${root}${process.argv[2] ?? 'dist'}`;
+const { buildProgram } = await import(`${built}/src/cli/program.js`);
+const { CliContext } = await import(`${built}/src/cli/context.js`);
+const { ERROR_DESCRIPTIONS } = await import(`${built}/src/domain/error-descriptions.js`);
 
 const io = { env: {}, stdout: { write() {} }, stderr: { write() {} }, stdinIsTTY: false, cwd: '/', homeDir: '/', now: () => new Date() };
 const program = buildProgram(new CliContext(io));
