@@ -47,6 +47,7 @@ export function startBrowser(view: ViewScreen, services: BrowserServices, opts: 
   let stopWatching: (() => Promise<void>) | undefined;
   const debounce = new Map<WatchTarget, NodeJS.Timeout>();
   let terminalBusy = false;
+  let pendingFilter: { tab: TabId; query: string } | null = null;
 
   const paint = () => {
     if (quitting) return;
@@ -98,7 +99,12 @@ export function startBrowser(view: ViewScreen, services: BrowserServices, opts: 
     );
 
   const refresh = async (which: readonly TabId[] = ['sessions', 'direct', 'machines']) => {
-    await Promise.all(which.map(loadTab));
+    // Sessions first and painted: the direct scan reads thousands of files and must not hold up the first screen.
+    if (which.includes('sessions')) {
+      await loadTab('sessions');
+      await new Promise((r) => setImmediate(r));
+    }
+    await Promise.all(which.filter((t) => t !== 'sessions').map(loadTab));
     // Peers are checked in the background: an offline one must not hold up the list.
     if (which.includes('machines')) void checkMachines();
     if (state.busy === 'refreshing…') dispatch({ type: 'busy', busy: null });
@@ -144,6 +150,17 @@ export function startBrowser(view: ViewScreen, services: BrowserServices, opts: 
         return quit();
       case 'refresh':
         return refresh();
+      case 'filter':
+        // Keys typed faster than the search runs are folded into one search for the latest text.
+        if (pendingFilter === null) {
+          setImmediate(() => {
+            const f = pendingFilter;
+            pendingFilter = null;
+            if (f) dispatch({ type: 'apply-filter', tab: f.tab, query: f.query });
+          });
+        }
+        pendingFilter = { tab: e.tab, query: e.query };
+        return;
       case 'load-preview':
         clearTimeout(previewTimer);
         previewTimer = setTimeout(() => void loadPreview(e.rowId), opts.previewDelayMs ?? 60);
@@ -228,12 +245,16 @@ export function startBrowser(view: ViewScreen, services: BrowserServices, opts: 
 
   paint();
   const loaded = refresh();
-  void services.watch(onChange).then(
+  // Watching starts once everything has loaded: setting up watchers over thousands of provider files
+  // is real work, and the first screen comes first.
+  void loaded.then(() => (quitting ? Promise.reject(new Error('quit')) : services.watch(onChange))).then(
     (stop) => {
       if (quitting) void stop();
       else stopWatching = stop;
     },
-    (err) => dispatch({ type: 'message', message: failureMessage(err) }),
+    (err) => {
+      if (!quitting) dispatch({ type: 'message', message: failureMessage(err) });
+    },
   );
 
   return { dispatch, state: () => state, done, loaded, refresh: () => refresh(), quit };

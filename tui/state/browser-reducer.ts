@@ -37,7 +37,8 @@ export type Action =
   | { readonly type: 'handoff-open'; readonly form: HandoffForm }
   | { readonly type: 'handoff-event'; readonly event: HandoffEvent }
   | { readonly type: 'handoff-failed'; readonly failure: HandoffFailure }
-  | { readonly type: 'handoff-finished' };
+  | { readonly type: 'handoff-finished' }
+  | { readonly type: 'apply-filter'; readonly tab: TabId; readonly query: string };
 
 export interface Step {
   readonly state: BrowserState;
@@ -72,6 +73,10 @@ export function reduce(state: BrowserState, action: Action): Step {
       const row = selectedRow(state);
       if (!row || row.id !== action.preview.rowId) return { state, effects: none };
       return { state: { ...state, preview: action.preview }, effects: none };
+    }
+    case 'apply-filter': {
+      if (state.tab !== action.tab) return { state, effects: none };
+      return withPreview(state, { state: applyFilter(state, action.query), effects: none });
     }
     case 'handoff-open':
       return { state: { ...state, mode: { kind: 'handoff', form: action.form }, busy: null }, effects: none };
@@ -128,12 +133,16 @@ function onKey(state: BrowserState, key: Key): Step {
     case 'filter': {
       const r = editText(mode.input, key);
       if (r.kind === 'cancel') return { state: applyFilter(setMode(state, browse), ''), effects: none };
-      if (r.kind === 'submit') return { state: setMode(state, browse), effects: none };
+      if (r.kind === 'submit') return { state: applyFilter(setMode(state, browse), r.value), effects: none };
       if (r.kind === 'ignored') {
         if (key.name === 'up' || key.name === 'down') return browseKey(state, key);
         return { state, effects: none };
       }
-      return { state: applyFilter(setMode(state, { kind: 'filter', input: r.input }), r.input.value), effects: none };
+      // The typed text shows at once; the search over thousands of rows follows (see the 'filter' effect).
+      return {
+        state: setMode(state, { kind: 'filter', input: r.input }),
+        effects: [{ type: 'filter', tab: state.tab, query: r.input.value }],
+      };
     }
     case 'prompt': {
       const r = editText(mode.input, key);

@@ -22,6 +22,15 @@ export interface TabState {
   readonly cursor: number;
   readonly top: number;
   readonly load: LoadState;
+  /** The last filter's input and result, so a longer query only searches what matched before. */
+  readonly memo: FilterMemo | null;
+}
+
+export interface FilterMemo {
+  readonly rows: readonly BrowserRow[];
+  readonly showArchived: boolean;
+  readonly query: string;
+  readonly result: readonly BrowserRow[];
 }
 
 export type PromptPurpose = 'rename' | 'new';
@@ -83,6 +92,8 @@ export type Effect =
   | { readonly type: 'prepare-handoff'; readonly tab: TabId; readonly rowId: string }
   | { readonly type: 'run-handoff'; readonly request: HandoffRequest }
   | { readonly type: 'load-preview'; readonly tab: TabId; readonly rowId: string }
+  /** Runs the filter for what was typed; the app coalesces a burst of keys into one run. */
+  | { readonly type: 'filter'; readonly tab: TabId; readonly query: string }
   | { readonly type: 'refresh' }
   | { readonly type: 'quit' };
 
@@ -94,6 +105,7 @@ const emptyTab: TabState = {
   cursor: 0,
   top: 0,
   load: { kind: 'loading' },
+  memo: null,
 };
 
 export function initialState(opts: { settings: Settings; selfMachineId: string; listHeight: number }): BrowserState {
@@ -131,12 +143,16 @@ function archivedHidden(rows: readonly BrowserRow[], showArchived: boolean): rea
  * position, so a refresh never throws the user back to the top.
  */
 export function refilter(tab: TabState, tabId: TabId, showArchived: boolean, listHeight: number): TabState {
-  const base = tabId === 'sessions' ? archivedHidden(tab.rows, showArchived) : tab.rows;
+  const m = tab.memo;
+  // Typing one more character can only narrow the matches, so only the last matches are searched.
+  const narrowing = m !== null && m.rows === tab.rows && m.showArchived === showArchived && m.query.trim() !== '' && tab.filter.startsWith(m.query);
+  const base = narrowing ? m.result : tabId === 'sessions' ? archivedHidden(tab.rows, showArchived) : tab.rows;
   const visible = fuzzyFilter(base, tab.filter);
+  const memo: FilterMemo = { rows: tab.rows, showArchived, query: tab.filter, result: visible };
   let cursor = tab.selectedId === null ? -1 : visible.findIndex((r) => r.id === tab.selectedId);
   if (cursor === -1) cursor = Math.min(tab.cursor, visible.length - 1);
   cursor = Math.max(0, cursor);
-  return scrolled({ ...tab, visible, cursor, selectedId: visible[cursor]?.id ?? null }, listHeight);
+  return scrolled({ ...tab, visible, cursor, selectedId: visible[cursor]?.id ?? null, memo }, listHeight);
 }
 
 /** Keeps the cursor on screen with as little scrolling as possible. */

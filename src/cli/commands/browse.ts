@@ -16,6 +16,9 @@ export async function browseOrList(ctx: CliContext): Promise<void> {
       import('../../../shell/node-process-runner.js'),
     ]);
     const io = ctx.io;
+    // The same context, store included, but with a stderr that is no terminal: the scan's
+    // progress counter must not write over the full-screen browser.
+    const quiet = Object.create(ctx, { io: { value: { ...io, stderr: { write: () => true } } } }) as CliContext;
     await openBrowser(
       {
         env: io.env,
@@ -30,7 +33,7 @@ export async function browseOrList(ctx: CliContext): Promise<void> {
         scanDirect: async () => {
           const { scanDirect } = await import('../direct-sessions.js');
           const { AGENTS } = await import('../../domain/agent.js');
-          return (await scanDirect(ctx, AGENTS)).sessions;
+          return (await scanDirect(quiet, AGENTS)).sessions;
         },
         takeover: async (direct) => {
           const [{ takeOver }, { procProcessProbe }] = await Promise.all([

@@ -24,9 +24,13 @@ function rowsOf(sessions: Session[], ctx = vctx()) {
 function run(state: BrowserState, ...actions: (Action | string)[]): { state: BrowserState; effects: Effect[] } {
   const effects: Effect[] = [];
   for (const a of actions) {
-    const step = reduce(state, typeof a === 'string' ? { type: 'key', key: keyOf(a) } : a);
+    let step = reduce(state, typeof a === 'string' ? { type: 'key', key: keyOf(a) } : a);
+    // The app runs a requested filter on the next tick; here it runs at once.
+    for (const e of step.effects) {
+      if (e.type === 'filter') step = { ...reduce(step.state, { type: 'apply-filter', tab: e.tab, query: e.query }), effects: step.effects };
+    }
     state = step.state;
-    effects.push(...step.effects);
+    effects.push(...step.effects.filter((e) => e.type !== 'filter'));
   }
   return { state, effects };
 }
