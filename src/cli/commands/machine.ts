@@ -109,17 +109,26 @@ export function machineCommand(ctx: CliContext): Command {
     .action(async (opts: { json?: boolean }) => {
       const store = await ctx.store();
       const all = store.machines.list();
+      // Sync-server presence, asked alongside the SSH probes; null without a server or when it is down.
+      const presenceAsked = import('../../server/client/quick-checks.js').then((q) => q.machinePresence(store.registry, ctx.io.env)).catch(() => null);
       const rows = await withPeers(ctx, (peers) =>
         Promise.all(all.map((m) => (m.isSelf || !m.sshTarget ? Promise.resolve(selfStatus(ctx, m)) : probe(peers, m, timeoutMs(ctx, LIST_TIMEOUT_MS))))),
       );
+      const presence = await presenceAsked;
+      const presenceOf = (id: string) => {
+        const p = presence?.get(id);
+        return p ? (p.online ? 'online' : 'offline') : null;
+      };
       const ordered = [...rows.filter((r) => r.self), ...rows.filter((r) => !r.self)].map(publicStatus);
       if (opts.json) {
-        ctx.out(okEnvelope(ctx.kind, { machines: ordered }) + '\n');
+        const machines = presence ? ordered.map((m) => ({ ...m, presence: presenceOf(m.id) })) : ordered;
+        ctx.out(okEnvelope(ctx.kind, { machines }) + '\n');
         return;
       }
+      const headers = presence ? [...MACHINE_COLUMNS, 'PRESENCE'] : [...MACHINE_COLUMNS];
       const lines = formatTable(
-        MACHINE_COLUMNS.map((header) => ({ header, ...(header === 'TARGET' ? { shrink: 'start' as const, minWidth: 10 } : {}) })),
-        ordered.map(machineRow),
+        headers.map((header) => ({ header, ...(header === 'TARGET' ? { shrink: 'start' as const, minWidth: 10 } : {}) })),
+        ordered.map((m) => (presence ? [...machineRow(m), presenceOf(m.id) ?? '-'] : machineRow(m))),
         outputWidth(ctx.io),
         (col, text, row) => {
           if (col !== 2) return text;

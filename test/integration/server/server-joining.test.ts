@@ -68,6 +68,15 @@ describe('joining an account', () => {
   });
 });
 
+describe('machine list with a server', () => {
+  it('adds a PRESENCE column and a presence field from the server', async () => {
+    const r = await beta.json('machine', 'list');
+    expect(r.body.data.machines[0]).toMatchObject({ self: true, presence: 'online' });
+    const text = await beta.run('machine', 'list');
+    expect(text.stdout.split('\n')[0]).toMatch(/PRESENCE$/);
+  });
+});
+
 describe('presence', () => {
   it('a machine sending heartbeats is online, and goes offline once they stop', async () => {
     const beat = spawn(process.execPath, [HAPPIER_BIN, 'server', 'beat', '--interval-ms', '200'], {
