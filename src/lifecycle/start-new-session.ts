@@ -12,6 +12,8 @@ export interface NewSessionRequest {
   readonly title: string;
   /** Passed to the provider after happier's own arguments. */
   readonly extraArgs: readonly string[];
+  /** Ends the search for a vendor id early (the caller gave up on the session). */
+  readonly signal?: AbortSignal;
 }
 
 export interface StartedSession {
@@ -81,7 +83,7 @@ export async function startNewSession(deps: LifecycleDeps, req: NewSessionReques
   }
   const vendorId = given
     ? Promise.resolve(given)
-    : discoverVendorId(deps, req.agent, provider.root(deps.providerContext), { cwd: req.cwd, since: started }).then((found) => {
+    : discoverVendorId(deps, req.agent, provider.root(deps.providerContext), { cwd: req.cwd, since: started }, req.signal).then((found) => {
         if (found) {
           const now = deps.clock.now().toISOString();
           deps.sessions.update(id, (s) => (s.vendorSessionId ? s : { ...s, vendorSessionId: found, updatedAt: now }));

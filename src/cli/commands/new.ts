@@ -26,18 +26,27 @@ export function newCommand(ctx: CliContext): Command {
     .action(async (providerArgs: string[], opts: NewOptions) => {
       const deps = await lifecycleDeps(ctx);
       const { startNewSession } = await import('../../lifecycle/start-new-session.js');
+      const giveUp = new AbortController();
       const started = await startNewSession(deps, {
         agent: opts.agent,
         cwd: resolve(ctx.io.cwd, opts.cwd ?? '.'),
         title: opts.title?.trim() ?? '',
         extraArgs: providerArgs,
+        signal: giveUp.signal,
       });
       const { session, sessionName } = started;
       if (!opts.json) ctx.note(`started ${session.id} (${opts.agent}) in tmux session ${sessionName}${session.title ? `: ${sanitize(session.title)}` : ''}`);
       // The id may only appear once the user talks to the provider, so the search goes on while attached.
       let known = false;
-      void started.vendorId.finally(() => (known = true));
-      await attachOrSayHow(ctx, deps, session, { detached: !!opts.detached, json: !!opts.json });
+      const settle = () => (known = true);
+      void started.vendorId.then(settle, settle);
+      try {
+        await attachOrSayHow(ctx, deps, session, { detached: !!opts.detached, json: !!opts.json });
+      } catch (err) {
+        giveUp.abort();
+        await started.vendorId.catch(() => null);
+        throw err;
+      }
       if (!known && !opts.json) {
         const limit = Math.round(deps.timing.vendorIdTimeoutMs / 1000);
         ctx.note(`waiting for ${opts.agent} to write its session id (at most ${limit} s after the start)…`);
