@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { HappierError } from '../../../src/domain/errors.js';
+import { happierErrorOf } from '../../helpers/happier-error.js';
 import { selectSession, shortestUniquePrefixes } from '../../../src/domain/session-selector.js';
 
 const a = { id: 'aaaa1111-0000-4000-8000-000000000001', vendorSessionId: 'ses_alpha', title: 'alpha' };
 const b = { id: 'aaaa2222-0000-4000-8000-000000000002', vendorSessionId: '0b7c8f7e-1111-4222-8333-944455556666', title: 'beta' };
 const c = { id: 'bbbb3333-0000-4000-8000-000000000003', vendorSessionId: null, title: 'gamma' };
 const all = [a, b, c];
-
-function failure(fn: () => unknown): HappierError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof HappierError) return err;
-    throw err;
-  }
-  throw new Error('expected a HappierError');
-}
 
 describe('session selector', () => {
   it('takes a full id', () => {
@@ -33,7 +23,7 @@ describe('session selector', () => {
   });
 
   it('fails with AMBIGUOUS and lists every candidate', () => {
-    const err = failure(() => selectSession(all, 'aaaa'));
+    const err = happierErrorOf(() => selectSession(all, 'aaaa'));
     expect(err.code).toBe('AMBIGUOUS');
     expect(err.details.candidates).toEqual([
       { id: a.id, title: 'alpha' },
@@ -47,11 +37,11 @@ describe('session selector', () => {
   });
 
   it('fails with NOT_FOUND when nothing matches', () => {
-    expect(failure(() => selectSession(all, 'zzz')).code).toBe('NOT_FOUND');
+    expect(happierErrorOf(() => selectSession(all, 'zzz')).code).toBe('NOT_FOUND');
   });
 
   it('refuses an empty selector as a usage error', () => {
-    expect(failure(() => selectSession(all, '  ')).code).toBe('USAGE');
+    expect(happierErrorOf(() => selectSession(all, '  ')).code).toBe('USAGE');
   });
 });
 

@@ -9,6 +9,7 @@ import { MachinesRepo } from '../../../src/store/machines-repo.js';
 import { openRegistry, REGISTRY_FILE } from '../../../src/store/registry.js';
 import { SessionsRepo } from '../../../src/store/sessions-repo.js';
 import { SettingsRepo } from '../../../src/store/settings-repo.js';
+import { happierErrorOf } from '../../helpers/happier-error.js';
 import { makeSession } from '../../helpers/session-factory.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
@@ -19,15 +20,6 @@ beforeEach(() => {
 afterEach(() => dir.cleanup());
 
 const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
-const failure = (fn: () => unknown): HappierError => {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof HappierError) return err;
-    throw err;
-  }
-  throw new Error('expected a HappierError');
-};
 
 describe('registry', () => {
   it('creates a private home, a WAL database at the latest schema, and a machine identity', () => {
@@ -61,8 +53,8 @@ describe('registry', () => {
     repo.insert(makeSession({ id: 'abcd0002-0000-4000-8000-000000000000' }));
     expect(repo.resolve('abcd0001').id).toBe(a.id);
     expect(repo.resolve(a.vendorSessionId!).id).toBe(a.id);
-    expect(failure(() => repo.resolve('abcd')).code).toBe('AMBIGUOUS');
-    expect(failure(() => repo.resolve('%')).code).toBe('NOT_FOUND');
+    expect(happierErrorOf(() => repo.resolve('abcd')).code).toBe('AMBIGUOUS');
+    expect(happierErrorOf(() => repo.resolve('%')).code).toBe('NOT_FOUND');
     reg.close();
   });
 
@@ -82,7 +74,7 @@ describe('registry', () => {
     const path = join(dir.path, REGISTRY_FILE);
     writeFileSync(path, Buffer.concat([Buffer.from('this is not sqlite at all\n'), Buffer.alloc(8192, 7)]));
     const before = sha(path);
-    const err = failure(() => openRegistry(dir.path));
+    const err = happierErrorOf(() => openRegistry(dir.path));
     expect(err.code).toBe('REGISTRY_CORRUPT');
     expect(err.message).toContain(path);
     expect(err.hint).toMatch(/untouched/);
@@ -100,7 +92,7 @@ describe('registry', () => {
     bytes.fill(0xff, 100, bytes.length);
     writeFileSync(path, bytes);
     const before = sha(path);
-    expect(failure(() => openRegistry(dir.path)).code).toBe('REGISTRY_CORRUPT');
+    expect(happierErrorOf(() => openRegistry(dir.path)).code).toBe('REGISTRY_CORRUPT');
     expect(sha(path)).toBe(before);
   });
 
@@ -110,7 +102,7 @@ describe('registry', () => {
     db.pragma(`user_version = ${LATEST_VERSION + 5}`);
     db.close();
     const before = sha(path);
-    const err = failure(() => openRegistry(dir.path));
+    const err = happierErrorOf(() => openRegistry(dir.path));
     expect(err.code).toBe('REGISTRY_TOO_NEW');
     expect(err.hint).toMatch(/upgrade happier/);
     expect(sha(path)).toBe(before);
@@ -118,7 +110,7 @@ describe('registry', () => {
 
   it('refuses a registry path that is a directory', () => {
     mkdirSync(join(dir.path, REGISTRY_FILE));
-    expect(failure(() => openRegistry(dir.path)).code).toBe('REGISTRY_UNREADABLE');
+    expect(happierErrorOf(() => openRegistry(dir.path)).code).toBe('REGISTRY_UNREADABLE');
   });
 
   it('upgrades an older schema in place, keeping its rows', () => {

@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { HappierError } from '../../../../src/domain/errors.js';
+import { happierErrorOf } from '../../../helpers/happier-error.js';
 import { codexLaunchSpec, codexResumeSpec } from '../../../../src/providers/codex/codex-argv.js';
 import { codexBinary, codexRoot } from '../../../../src/providers/codex/codex-home.js';
 import { isCodexSessionId } from '../../../../src/providers/codex/codex-session-id.js';
 
 const id = '019a7f3e-5c2b-7d41-9e8f-0a1b2c3d4e5f';
 const cwd = '/home/u/my project/ünï';
-
-function usageError(fn: () => unknown): HappierError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof HappierError) return err;
-    throw err;
-  }
-  throw new Error('expected a HappierError');
-}
 
 describe('codex argv', () => {
   it('launches a new session in the cwd with the extra args as given', () => {
@@ -39,7 +29,7 @@ describe('codex argv', () => {
   it.each(['', 'not-a-uuid', `${id}; rm -rf /`, '--last', `${id}\n`, 'ses_abcdefghijklmnop', '019a7f3e-5c2b-7d41-1e8f-0a1b2c3d4e5f'])(
     'refuses the malformed id %j with USAGE',
     (bad) => {
-      expect(usageError(() => codexResumeSpec('codex', { cwd, vendorSessionId: bad })).code).toBe('USAGE');
+      expect(happierErrorOf(() => codexResumeSpec('codex', { cwd, vendorSessionId: bad })).code).toBe('USAGE');
       expect(isCodexSessionId(bad)).toBe(false);
     },
   );

@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { HappierError } from '../../../../src/domain/errors.js';
+import { happierErrorOf } from '../../../helpers/happier-error.js';
 import { opencodeLaunchSpec, opencodeResumeSpec } from '../../../../src/providers/opencode/opencode-argv.js';
 import { opencodeBinary, opencodeDbPath, opencodeStorageDir } from '../../../../src/providers/opencode/opencode-home.js';
 import { isOpencodeSessionId } from '../../../../src/providers/opencode/opencode-session-id.js';
 
 const id = 'ses_4f2a9c1e0ffeQ7xYzAbCdEfGhI';
 const cwd = '/home/u/my project/ünï';
-
-function usageError(fn: () => unknown): HappierError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof HappierError) return err;
-    throw err;
-  }
-  throw new Error('expected a HappierError');
-}
 
 describe('opencode argv', () => {
   it('launches the TUI in the cwd', () => {
@@ -41,7 +31,7 @@ describe('opencode argv', () => {
   it.each(['', 'ses_', 'ses_short', `${id}; rm -rf /`, 'ses_abc/../../etc', '019a7f3e-5c2b-7d41-9e8f-0a1b2c3d4e5f', ` ${id}`])(
     'refuses the malformed id %j with USAGE',
     (bad) => {
-      expect(usageError(() => opencodeResumeSpec('opencode', { cwd, vendorSessionId: bad })).code).toBe('USAGE');
+      expect(happierErrorOf(() => opencodeResumeSpec('opencode', { cwd, vendorSessionId: bad })).code).toBe('USAGE');
       expect(isOpencodeSessionId(bad)).toBe(false);
     },
   );
