@@ -3,18 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runHappier, type CliRun } from '../helpers/run-happier.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { startMockModelApi, type MockModelApi } from '../support/mock-model-api.js';
-import { createProviderSandbox, missingProviderBins, type ProviderSandbox } from '../support/provider-sandbox.js';
-import { testTmux, waitUntil } from '../support/tmux-pane.js';
+import { createProviderSandbox, missingProviderBins, type ProviderAgent, type ProviderSandbox } from '../support/provider-sandbox.js';
+import { killSandboxProcesses, processesOfSandbox } from '../support/sandbox-processes.js';
+import { testTmux, waitUntil, type TestTmux } from '../support/tmux-pane.js';
 
-// Issue 4, "The real-CLI lane": a real interactive `claude` under happier in an isolated
+// Issue 4, "The real-CLI lane": a real interactive provider under happier in an isolated
 // tmux server, stopped with `happier stop` and brought back with `happier resume`; the
 // resumed conversation must carry the turn typed before the stop.
 
 let mock: MockModelApi;
-let machine: ProviderSandbox;
-let env: Record<string, string>;
 const world = tempDir('happier-real-terminal-');
-const tmux = testTmux(join(world.path, 'tmux.sock'));
 
 beforeAll(async () => {
   const missing = missingProviderBins();
@@ -22,24 +20,58 @@ beforeAll(async () => {
     throw new Error(`provider CLIs not installed (${missing.join(', ')}): run \`node scripts/install-provider-clis.mjs\` first`);
   }
   mock = await startMockModelApi();
-  machine = createProviderSandbox('terminal', join(world.path, 'machine'), { mockUrl: mock.url, cwdRelative: 'work/project' });
-  env = { ...machine.env, HAPPIER_TMUX_SOCKET: tmux.socket, HAPPIER_STOP_STEP_MS: '2000' };
 });
 
 afterAll(async () => {
-  // The server lives on this test's own socket, so this stops only what the test started.
-  tmux.killServer();
   await mock?.close();
   world.cleanup();
 });
 
-function describeCli(label: string, r: CliRun): string {
-  return `${label}: exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
+/** Text each TUI shows once it takes input. */
+const READY: Record<ProviderAgent, string> = {
+  claude: '? for shortcuts',
+  codex: '? for shortcuts',
+  opencode: 'ctrl+p commands',
+};
+
+function describeCli(r: CliRun): string {
+  return `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
 }
 
-describe('a real claude under happier in tmux', () => {
+interface SessionJson {
+  id: string;
+  vendorSessionId: string | null;
+  cwd: string;
+  active: boolean;
+}
+
+// Codex joins this list once its interactive argv carries `--no-daemon`: without it the
+// Codex TUI leaves a `codex app-server` daemon running after `happier stop` (PROVIDERS.md).
+describe.each(['claude', 'opencode'] as const)('a real %s under happier in tmux', (agent) => {
+  let machine: ProviderSandbox;
+  let tmux: TestTmux;
+  let env: Record<string, string>;
+
+  beforeAll(() => {
+    machine = createProviderSandbox(agent, join(world.path, agent), { mockUrl: mock.url, cwdRelative: 'work/project' });
+    tmux = testTmux(join(world.path, `${agent}.sock`));
+    env = {
+      ...machine.env,
+      HAPPIER_TMUX_SOCKET: tmux.socket,
+      HAPPIER_STOP_STEP_MS: '2000',
+      // Codex and OpenCode write their session only after the first turn, typed below.
+      HAPPIER_VENDOR_ID_TIMEOUT_MS: '90000',
+    };
+  });
+
+  afterAll(() => {
+    // This test's own tmux server, and by pid whatever the CLIs left behind.
+    tmux?.killServer();
+    if (machine) killSandboxProcesses(machine.home);
+  });
+
   it('stops, resumes the same conversation, and the next turn carries the earlier one', async () => {
-    const secret = `SECRET-TMUX-${Math.random().toString(36).slice(2, 10).toUpperCase()}`;
+    const secret = `SECRET-${agent.toUpperCase()}-${Math.random().toString(36).slice(2, 10).toUpperCase()}`;
     let tmuxSession = '';
     // Every failure shows what the pane and the model API saw.
     const diagnose = async <T>(step: string, fn: () => Promise<T>): Promise<T> => {
@@ -52,55 +84,88 @@ describe('a real claude under happier in tmux', () => {
         );
       }
     };
+    const expectNothingLeft = async () => {
+      // A process may take a moment to exit after its pane is gone.
+      await waitUntil('the provider to exit', () => processesOfSandbox(machine.home).length === 0, 5_000).catch(() => undefined);
+      expect(processesOfSandbox(machine.home), `nothing of ${agent} should outlive happier stop`).toEqual([]);
+    };
+    const happier = (args: string[]) => runHappier(args, env, { cwd: machine.cwd });
+    const show = async (id: string): Promise<SessionJson> => {
+      const r = await happier(['session', 'show', id, '--json']);
+      expect(r.code, describeCli(r)).toBe(0);
+      return (JSON.parse(r.stdout) as { data: { session: SessionJson } }).data.session;
+    };
 
-    const started = await diagnose('happier new', async () => {
-      const r = await runHappier(['new', '--agent', 'claude', '--detached', '--json'], env, { cwd: machine.cwd });
-      expect(r.code, describeCli('happier new', r)).toBe(0);
-      return JSON.parse(r.stdout) as { data: { session: { id: string; vendorSessionId: string | null; cwd: string }; tmuxSession: string } };
+    // `happier new` keeps looking for the provider's id while the user types the first turn.
+    const creating = happier(['new', '--agent', agent, '--detached']);
+    let newExited: CliRun | null = null;
+    void creating.then((r) => (newExited = r));
+    await diagnose('happier new starts tmux', async () => {
+      await waitUntil(
+        'a happier tmux session',
+        () => {
+          if (newExited && newExited.code !== 0) throw new Error(`happier new failed: ${describeCli(newExited)}`);
+          return tmux.run(['list-sessions', '-F', '#{session_name}']).stdout.includes('happier-');
+        },
+        30_000,
+      );
+      tmuxSession = tmux.run(['list-sessions', '-F', '#{session_name}']).stdout.trim().split('\n')[0]!;
+      await tmux.waitForText(tmuxSession, READY[agent], 60_000);
     });
-    const { session } = started.data;
-    tmuxSession = started.data.tmuxSession;
-    expect(session.cwd).toBe(machine.cwd);
-    expect(session.vendorSessionId).toMatch(/^[0-9a-f-]{36}$/);
-
-    await diagnose('claude shows its prompt', () => tmux.waitForText(tmuxSession, '? for shortcuts', 30_000));
     const firstMark = mock.mark();
     await diagnose('the first turn', async () => {
       await tmux.typeLine(tmuxSession, `Keep ${secret} in mind`);
-      await mock.waitForModelRequest(secret, firstMark, 30_000);
-      await tmux.waitForText(tmuxSession, 'Mock reply number', 30_000);
+      await mock.waitForModelRequest(secret, firstMark, 60_000);
+      await tmux.waitForText(tmuxSession, 'Mock reply number', 60_000);
     });
+    const created = await creating;
+    expect(created.code, describeCli(created)).toBe(0);
+    const list = await happier(['session', 'list', '--json']);
+    expect(list.code, describeCli(list)).toBe(0);
+    const sessions = (JSON.parse(list.stdout) as { data: { sessions: SessionJson[] } }).data.sessions;
+    expect(sessions, list.stdout).toHaveLength(1);
+    const session = sessions[0]!;
+    expect(session).toMatchObject({ cwd: machine.cwd, active: true });
+    expect(session.vendorSessionId, `${agent} should have reported its session id to happier new\n${describeCli(created)}`).toBeTruthy();
 
     await diagnose('happier stop', async () => {
-      const r = await runHappier(['stop', session.id], env, { cwd: machine.cwd });
-      expect(r.code, describeCli('happier stop', r)).toBe(0);
+      const r = await happier(['stop', session.id]);
+      expect(r.code, describeCli(r)).toBe(0);
       expect(tmux.hasSession(tmuxSession), 'the tmux session should be gone after stop').toBe(false);
-      const show = await runHappier(['session', 'show', session.id, '--json'], env, { cwd: machine.cwd });
-      expect((JSON.parse(show.stdout) as { data: { session: { active: boolean } } }).data.session.active).toBe(false);
+      expect((await show(session.id)).active).toBe(false);
+      await expectNothingLeft();
     });
 
     const resumeMark = mock.mark();
     await diagnose('happier resume', async () => {
-      const r = await runHappier(['resume', session.id, '--detached'], env, { cwd: machine.cwd });
-      expect(r.code, describeCli('happier resume', r)).toBe(0);
-      await waitUntil('the earlier turn on screen', () => {
-        const pane = tmux.capture(tmuxSession);
-        return pane.includes(secret) && pane.includes('? for shortcuts');
-      }, 30_000);
+      const r = await happier(['resume', session.id, '--detached']);
+      expect(r.code, describeCli(r)).toBe(0);
+      await waitUntil(
+        'the earlier turn on screen',
+        () => {
+          const pane = tmux.capture(tmuxSession);
+          return pane.includes(secret) && pane.includes(READY[agent]);
+        },
+        60_000,
+      );
     });
 
+    const question = 'What did I ask you to keep in mind?';
     const request = await diagnose('the turn after the resume', async () => {
-      await tmux.typeLine(tmuxSession, 'What did I ask you to keep in mind?');
-      return mock.waitForModelRequest('What did I ask you to keep in mind?', resumeMark, 30_000);
+      await tmux.typeLine(tmuxSession, question);
+      const hits = () => mock.modelRequestsContaining(question, resumeMark).filter((r) => r.text.includes(secret));
+      await waitUntil('a request with the new turn and the earlier one', () => hits().length > 0, 60_000);
+      return hits()[0]!;
     });
-    expect(request.text, 'the request after the resume should carry the earlier turn').toContain(secret);
+    expect(request.text).toContain(secret);
 
     // The same vendor session, not a fresh one.
-    const show = await runHappier(['session', 'show', session.id, '--json'], env, { cwd: machine.cwd });
-    const after = JSON.parse(show.stdout) as { data: { session: { vendorSessionId: string; active: boolean } } };
-    expect(after.data.session).toMatchObject({ vendorSessionId: session.vendorSessionId, active: true });
+    expect(await show(session.id)).toMatchObject({ vendorSessionId: session.vendorSessionId, active: true });
 
-    const stop = await runHappier(['stop', session.id], env, { cwd: machine.cwd });
-    expect(stop.code, describeCli('happier stop (end)', stop)).toBe(0);
+    await diagnose('happier stop (end)', async () => {
+      const r = await happier(['stop', session.id]);
+      expect(r.code, describeCli(r)).toBe(0);
+      await expectNothingLeft();
+    });
   });
 });
