@@ -146,13 +146,20 @@ export function refilter(tab: TabState, tabId: TabId, showArchived: boolean, lis
   const m = tab.memo;
   // Typing one more character can only narrow the matches, so only the last matches are searched.
   const narrowing = m !== null && m.rows === tab.rows && m.showArchived === showArchived && m.query.trim() !== '' && tab.filter.startsWith(m.query);
-  const base = narrowing ? m.result : tabId === 'sessions' ? archivedHidden(tab.rows, showArchived) : tab.rows;
+  const all = tabId === 'sessions' ? archivedHidden(tab.rows, showArchived) : tab.rows;
+  // Kept in the rows' own order, so equal scores rank exactly as a fresh search would.
+  const base = narrowing ? keepOnly(all, m.result) : all;
   const visible = fuzzyFilter(base, tab.filter);
   const memo: FilterMemo = { rows: tab.rows, showArchived, query: tab.filter, result: visible };
   let cursor = tab.selectedId === null ? -1 : visible.findIndex((r) => r.id === tab.selectedId);
   if (cursor === -1) cursor = Math.min(tab.cursor, visible.length - 1);
   cursor = Math.max(0, cursor);
   return scrolled({ ...tab, visible, cursor, selectedId: visible[cursor]?.id ?? null, memo }, listHeight);
+}
+
+function keepOnly(rows: readonly BrowserRow[], matched: readonly BrowserRow[]): readonly BrowserRow[] {
+  const keep = new Set(matched);
+  return rows.filter((r) => keep.has(r));
 }
 
 /** Keeps the cursor on screen with as little scrolling as possible. */

@@ -52,7 +52,8 @@ export function failProgress(p: HandoffProgress, error: HandoffFailure): Handoff
     HANDOFF_PHASES.find((ph) => p.phases[ph].status === 'running') ??
     HANDOFF_PHASES.find((ph) => p.phases[ph].status === 'pending') ??
     'resume';
-  return { ...applyHandoffEvent(p, { phase, status: 'failed' }), error, finished: true };
+  const detail = p.phases[phase].detail;
+  return { ...applyHandoffEvent(p, { phase, status: 'failed', ...(detail ? { detail } : {}) }), error, finished: true };
 }
 
 export function finishProgress(p: HandoffProgress): HandoffProgress {

@@ -172,3 +172,15 @@ describe('browser reducer', () => {
     expect(run(fresh(), 'q').effects).toEqual([{ type: 'quit' }]);
   });
 });
+
+describe('filter narrowing', () => {
+  it('gives the same rows typed key by key as the whole query at once, and widens again on backspace', () => {
+    const named = Array.from({ length: 60 }, (_, i) => makeSession({ title: `task ${i} ${['login', 'billing', 'docs'][i % 3]}` }));
+    const load = { type: 'rows' as const, tab: 'sessions' as const, rows: rowsOf(named) };
+    const typed = run(fresh(), load, '/', ...'bil 1'.split('')).state;
+    const whole = run(fresh(), load, '/', { type: 'apply-filter', tab: 'sessions', query: 'bil 1' }).state;
+    expect(typed.tabs.sessions.visible.map((r) => r.id)).toEqual(whole.tabs.sessions.visible.map((r) => r.id));
+    const back = run(typed, 'backspace', 'backspace').state;
+    expect(back.tabs.sessions.visible.length).toBe(20);
+  });
+});

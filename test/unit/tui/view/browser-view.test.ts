@@ -2,7 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../../../src/domain/settings.js';
 import { viewSession } from '../../../../src/domain/session-view.js';
 import { startBrowser, type BrowserHandle } from '../../../../tui/app/browser-app.js';
-import { machineRow, sessionRow, UNKNOWN_STATUS } from '../../../../tui/state/browser-rows.js';
+import { HappierError } from '../../../../src/domain/errors.js';
+import type { HandoffRunner } from '../../../../tui/app/browser-services.js';
+import { unavailableHandoff } from '../../../../tui/app/core-services.js';
+import { machineRow, sessionRow, UNKNOWN_STATUS, type MachineRow } from '../../../../tui/state/browser-rows.js';
 import { createBlessedScreen } from '../../../../tui/view/blessed-screen.js';
 import { headlessTerminal, type HeadlessTerminal } from '../../../helpers/headless-terminal.js';
 import { makeSession } from '../../../helpers/session-factory.js';
@@ -30,9 +33,9 @@ const machines = [
 let term: HeadlessTerminal;
 let app: BrowserHandle;
 
-async function open(cols: number, rows: number, opts: { color?: boolean } = {}) {
+async function open(cols: number, rows: number, opts: { color?: boolean; handoff?: HandoffRunner; machines?: MachineRow[] } = {}) {
   term = headlessTerminal(cols, rows);
-  const fake = fakeServices({ sessions, machines, preview: [{ role: 'user', text: 'please fix the login test', at: null }, { role: 'assistant', text: 'The test waits on a timer; I replaced it with a fake clock.', at: null }] });
+  const fake = fakeServices({ sessions, machines: opts.machines ?? machines, ...(opts.handoff ? { handoff: opts.handoff } : {}), preview: [{ role: 'user', text: 'please fix the login test', at: null }, { role: 'assistant', text: 'The test waits on a timer; I replaced it with a fake clock.', at: null }] });
   const view = createBlessedScreen({ input: term.input, output: term.output, color: opts.color ?? true, terminal: 'xterm-256color' });
   app = startBrowser(view, fake.services, { now: () => NOW, home: '/home/dev', previewDelayMs: 0 });
   await app.loaded;
@@ -139,5 +142,42 @@ describe('browser view (headless)', () => {
     const colored = term.lines().some((_, row) => Array.from({ length: 80 }, (_, col) => term.isColored(row, col)).some(Boolean));
     expect(colored).toBe(false);
     expect(term.isInverse(2, 0)).toBe(true);
+  });
+
+  const withPeer = [
+    machines[0]!,
+    machineRow({ id: 'm3', name: 'studio', sshTarget: 'dev@studio', identityFile: null, isSelf: false, createdAt: NOW.toISOString() }, { online: true, reason: null, providers: ['claude'] }),
+  ];
+
+  it("drives the progress view from the runner's phase events and shows a failure in full", async () => {
+    const runner: HandoffRunner = {
+      async run(_req, onEvent) {
+        onEvent({ phase: 'preflight', status: 'done' });
+        onEvent({ phase: 'state', status: 'running', detail: 'bundle 3 files' });
+        throw new HappierError('TRANSFER_FAILED', 'the connection to studio dropped', { hint: 'run the handoff again; nothing changed on studio' });
+      },
+    };
+    await open(100, 30, { handoff: runner, machines: withPeer });
+    await key('h');
+    await settle((s) => s.includes('‹ studio ›'));
+    await key('\r');
+    const screen = await settle((s) => s.includes('code: TRANSFER_FAILED'));
+    expect(screen).toMatch(/✓ Preflight checks/);
+    expect(screen).toMatch(/✗ Stop and move provider state\s+bundle 3 files/);
+    expect(screen).toMatch(/· Workspace transfer/);
+    expect(screen).toContain('error: the connection to studio dropped');
+    expect(screen).toContain('hint: run the handoff again; nothing changed on studio');
+    await key('\r');
+    await settle((s) => !s.includes('Handoff progress'));
+  });
+
+  it('says plainly that handoff is not available yet until the coordinator exists', async () => {
+    await open(100, 30, { handoff: unavailableHandoff, machines: withPeer });
+    await key('h');
+    await settle((s) => s.includes('‹ studio ›'));
+    await key('\r');
+    const screen = await settle((s) => s.includes('code: INTERNAL'));
+    expect(screen).toContain('error: handoff is not available yet');
+    expect(screen).toMatch(/✗ Preflight checks/);
   });
 });

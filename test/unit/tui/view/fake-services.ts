@@ -1,5 +1,5 @@
 import { DEFAULT_SETTINGS, type Settings } from '../../../../src/domain/settings.js';
-import type { BrowserServices } from '../../../../tui/app/browser-services.js';
+import type { BrowserServices, HandoffRunner } from '../../../../tui/app/browser-services.js';
 import type { DirectRow, MachineRow, SessionRow } from '../../../../tui/state/browser-rows.js';
 import type { PreviewMessage } from '../../../../tui/state/browser-state.js';
 import { openHandoffForm } from '../../../../tui/state/handoff-form.js';
@@ -11,6 +11,7 @@ export function fakeServices(data: {
   machines?: MachineRow[];
   preview?: PreviewMessage[];
   settings?: Settings;
+  handoff?: HandoffRunner;
 }) {
   const calls: string[] = [];
   let changed: ((what: 'registry' | 'providers') => void) | undefined;
@@ -36,7 +37,7 @@ export function fakeServices(data: {
         settings: DEFAULT_SETTINGS,
         unsafeWorkspace: null,
       }),
-    handoff: { run: async () => void calls.push('handoff') },
+    handoff: data.handoff ?? { run: async () => void calls.push('handoff') },
     watch: async (onChange) => {
       changed = onChange;
       return async () => {};
