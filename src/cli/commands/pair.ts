@@ -5,10 +5,11 @@ import { outputWidth } from '../cli-io.js';
 import type { CliContext } from '../context.js';
 import { okEnvelope } from '../output/json-envelope.js';
 import { formatPairingTable, untilText } from '../output/server-output.js';
+import { sanitize } from '../output/text-width.js';
+import { PAIR_TTL_DEFAULT_SEC, PAIR_TTL_MAX_SEC } from '../../server/code-rules.js';
 import { openClient } from './server.js';
 
 const service = () => import('../../pairing/pairing-service.js');
-const TTL_MAX = 3600;
 
 export function pairCommand(ctx: CliContext): Command {
   const cmd = new Command('pair').description('device handoff: short codes that open a session on another device');
@@ -16,12 +17,12 @@ export function pairCommand(ctx: CliContext): Command {
   cmd
     .command('issue <id>')
     .description('print a single-use code that opens this session on another device')
-    .option('--ttl <seconds>', 'how long the code stays valid', '120')
+    .option('--ttl <seconds>', 'how long the code stays valid', String(PAIR_TTL_DEFAULT_SEC))
     .option('--json', 'JSON envelope on stdout')
     .action(async (selector: string, opts: { ttl: string; json?: boolean }) => {
       const ttlSec = Number(opts.ttl);
-      if (!Number.isInteger(ttlSec) || ttlSec < 1 || ttlSec > TTL_MAX) {
-        throw new HappierError('USAGE', `--ttl must be a whole number of seconds from 1 to ${TTL_MAX}`);
+      if (!Number.isInteger(ttlSec) || ttlSec < 1 || ttlSec > PAIR_TTL_MAX_SEC) {
+        throw new HappierError('USAGE', `--ttl must be a whole number of seconds from 1 to ${PAIR_TTL_MAX_SEC}`);
       }
       const [{ issuePairing }, sync, store] = await Promise.all([service(), openClient(ctx), ctx.store()]);
       const session = store.sessions.resolve(selector);
@@ -58,7 +59,8 @@ export function pairCommand(ctx: CliContext): Command {
       const plan = planClaim(ticket, store.registry.machineId, store.machines.list());
       if (opts.json) return ctx.out(okEnvelope(ctx.kind, { session: ticket.session, source: ticket.source, route: ticket.route, plan }) + '\n');
       if (opts.print) return ctx.out(plan.argv.join(' ') + '\n');
-      ctx.note(`opening "${ticket.session.title || ticket.session.id}" from ${ticket.source.name}`);
+      // The ticket's text comes from another device; it never reaches the terminal unsanitised.
+      ctx.note(`opening "${sanitize(ticket.session.title) || ticket.session.id}" from ${sanitize(ticket.source.name)}`);
       if (plan.kind === 'local') return attachHere(ctx, claim, plan.sessionId, plan.argv);
       await runInherited(plan.argv);
     });

@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import { HappierError } from '../../domain/errors.js';
 import type { Session } from '../../domain/session.js';
 import type { Registry } from '../../store/registry.js';
@@ -221,10 +220,6 @@ export class SyncClient {
 
   async disconnect(): Promise<void> {
     await this.http.delete('/v1/machines/self');
-  }
-
-  defaultName(): string {
-    return this.registry.db.prepare('SELECT name FROM machines WHERE id = ?').pluck().get(this.machineId) as string ?? hostname();
   }
 
   private onCasConflict(sessionId: string, err: unknown): never {
