@@ -65,6 +65,12 @@ export async function launchInTmux(runner: ProcessRunner, server: TmuxServer, la
     });
   }
   const res = await runTmux(runner, server, newSessionArgs(launch), { env: launch.env });
+  if (res.code !== 0 && /duplicate session/.test(res.stderr)) {
+    // Another happier started the same session between our look and our launch.
+    throw new HappierError('ALREADY_ACTIVE', `tmux session ${launch.sessionName} was started by someone else just now`, {
+      hint: '`happier session list --active` shows what runs now',
+    });
+  }
   if (res.code !== 0) {
     throw new HappierError('TMUX_FAILED', `tmux could not start ${launch.sessionName}: ${res.stderr.trim() || `exit ${res.code}`}`, {
       hint: 'check that tmux works here (`tmux new-session -d` by hand)',

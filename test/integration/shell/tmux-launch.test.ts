@@ -89,3 +89,11 @@ describe('launching in tmux', () => {
     expect((await listPanes(nodeProcessRunner, server)).map((p) => p.sessionName)).not.toContain('happier-fail0001');
   });
 });
+
+describe('launching twice under one name', () => {
+  it('is ALREADY_ACTIVE, not a tmux failure, when another start got there first', async () => {
+    const launch = { sessionName: 'happier-twice001', cwd: dir.path, argv: [recorder], env: { PATH: process.env.PATH, OUT: join(dir.path, 'twice.json') } };
+    await launchInTmux(nodeProcessRunner, server, launch);
+    await expect(launchInTmux(nodeProcessRunner, server, launch)).rejects.toMatchObject({ code: 'ALREADY_ACTIVE' });
+  });
+});
