@@ -20,14 +20,14 @@ export function statusHints(state: BrowserState): string[] {
     case 'browse':
       break;
   }
-  const common = ['/ filter', 'r refresh', '? help', 'q quit'];
+  // Help and quit stay in view even at 80 columns; help lists the rest.
   switch (state.tab) {
     case 'sessions':
-      return ['Enter attach/resume', 'n new', 'R rename', 'a archive', 's stop', 'h handoff', ...common];
+      return ['Enter attach/resume', '? help', 'q quit', '/ filter', 'n new', 'R rename', 'h handoff', 's stop', 'a archive', 'r refresh'];
     case 'direct':
-      return ['t take over', 'h handoff', ...common];
+      return ['t take over', 'h handoff', '? help', 'q quit', '/ filter', 'r refresh', 'Tab next tab'];
     case 'machines':
-      return common;
+      return ['? help', 'q quit', '/ filter', 'r check again', 'Tab next tab'];
   }
 }
 

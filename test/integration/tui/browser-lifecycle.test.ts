@@ -122,4 +122,19 @@ describe('the browser with the session lifecycle', () => {
     await pane.waitFor((s) => status(s).includes(`stopped ${happierId}`));
     await pane.waitFor(/claude\s+add a checkout page.*no\s+yes/);
   });
+
+  it('starts a new session with n, attaches to it, and comes back', async () => {
+    pane.send('n');
+    await pane.waitFor('New session title');
+    pane.type('draft the refund flow');
+    pane.send('Enter');
+    await pane.waitFor(() => /happier-[0-9a-f]{8}/.test(clients()) && !clients().includes(`happier-${happierId}`));
+    const started = /happier-([0-9a-f]{8})/.exec(clients())![1]!;
+    const launch = launches().at(-1)!;
+    expect(launch.argv[0]).toBe('--session-id');
+    expect(launch.cwd).toBe(project);
+    execFileSync('tmux', ['-S', happierSock, 'detach-client', '-s', `happier-${started}`], { stdio: 'ignore' });
+    await pane.waitFor((s) => status(s).includes(`started ${started}; back from ${started}`));
+    await pane.waitFor(/claude\s+draft the refund flow.*yes\s+yes/);
+  });
 });
