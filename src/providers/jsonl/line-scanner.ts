@@ -39,9 +39,30 @@ export interface ScanOptions {
   readonly includeUnterminated?: boolean;
 }
 
+/** A line handed over whole; its windows are cut only if someone asks for them. */
+class WholeLine implements ScannedLine {
+  constructor(
+    readonly start: number,
+    readonly end: number,
+    readonly bytes: Buffer,
+    private readonly win: number,
+    readonly terminated: boolean,
+  ) {}
+  get length(): number {
+    return this.bytes.length;
+  }
+  get head(): Buffer {
+    return this.bytes.length <= this.win ? this.bytes : this.bytes.subarray(0, this.win);
+  }
+  get tail(): Buffer {
+    return this.bytes.length <= this.win ? this.bytes : this.bytes.subarray(this.bytes.length - this.win);
+  }
+}
+
 export const DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024;
 export const DEFAULT_WINDOW_BYTES = 4096;
 const NL = 0x0a;
+const EMPTY = Buffer.alloc(0);
 
 /**
  * Reads lines from `fd` between byte offsets `from` and `to`, calling `onLine` for each
@@ -56,11 +77,44 @@ export function scanLines(
   onLine: (line: ScannedLine) => boolean | void,
   opts: ScanOptions = {},
 ): number {
+  const chunkMax = opts.chunkBytes ?? 1024 * 1024;
+  const chunk = takeChunk(chunkMax);
+  try {
+    return scanWith(chunk, fd, from, to, onLine, opts, chunkMax);
+  } finally {
+    giveBack(chunk);
+  }
+}
+
+/*
+ * One chunk buffer is reused across calls: a scan touches thousands of files, and a fresh
+ * megabyte for each costs more in page faults than reading the file itself.
+ */
+let spare: Buffer | null = null;
+function takeChunk(size: number): Buffer {
+  if (spare && spare.length === size) {
+    const b = spare;
+    spare = null;
+    return b;
+  }
+  return Buffer.allocUnsafe(size);
+}
+function giveBack(b: Buffer): void {
+  spare = b;
+}
+
+function scanWith(
+  chunk: Buffer,
+  fd: number,
+  from: number,
+  to: number,
+  onLine: (line: ScannedLine) => boolean | void,
+  opts: ScanOptions,
+  chunkMax: number,
+): number {
   const maxLine = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const win = opts.windowBytes ?? DEFAULT_WINDOW_BYTES;
-  const chunkMax = opts.chunkBytes ?? 1024 * 1024;
   let readSize = Math.min(opts.firstReadBytes ?? chunkMax, chunkMax);
-  const chunk = Buffer.allocUnsafe(chunkMax);
 
   let pos = from;
   let committed = from;
@@ -70,7 +124,7 @@ export function scanLines(
   let partLen = 0;
   let oversized = false;
   let headWin: Buffer | null = null;
-  let tailWin: Buffer = Buffer.alloc(0);
+  let tailWin: Buffer = EMPTY;
 
   const addPiece = (piece: Buffer) => {
     if (!oversized && partLen + piece.length <= maxLine) {
@@ -93,14 +147,16 @@ export function scanLines(
 
   const emit = (last: Buffer, end: number, terminated: boolean): boolean => {
     let line: ScannedLine;
-    if (parts.length === 0 && !oversized) {
+    if (parts.length === 0 && !oversized && last.length <= maxLine) {
+      line = new WholeLine(lineStart, end, last, win, terminated);
+    } else if (parts.length === 0 && !oversized) {
       line = {
         start: lineStart,
         end,
         length: last.length,
-        bytes: last.length <= maxLine ? last : null,
-        head: last.length <= win ? last : last.subarray(0, win),
-        tail: last.length <= win ? last : last.subarray(last.length - win),
+        bytes: null,
+        head: last.subarray(0, win),
+        tail: last.subarray(last.length - win),
         terminated,
       };
     } else {
@@ -108,23 +164,14 @@ export function scanLines(
       if (oversized) {
         line = { start: lineStart, end, length: partLen, bytes: null, head: headWin!, tail: tailWin, terminated };
       } else {
-        const whole = Buffer.concat(parts, partLen);
-        line = {
-          start: lineStart,
-          end,
-          length: partLen,
-          bytes: whole,
-          head: whole.subarray(0, win),
-          tail: whole.subarray(Math.max(0, whole.length - win)),
-          terminated,
-        };
+        line = new WholeLine(lineStart, end, Buffer.concat(parts, partLen), win, terminated);
       }
     }
-    parts = [];
+    if (parts.length) parts = [];
     partLen = 0;
     oversized = false;
     headWin = null;
-    tailWin = Buffer.alloc(0);
+    tailWin = EMPTY;
     lineStart = end;
     return onLine(line) !== false;
   };
