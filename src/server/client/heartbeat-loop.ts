@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import type { SyncClient } from './sync-client.js';
+import { notConnected, type SyncClient } from './sync-client.js';
 
 export const DEFAULT_HEARTBEAT_MS = 10_000;
 
@@ -24,13 +24,18 @@ export async function runHeartbeats(client: SyncClient, opts: { intervalMs: numb
   let backoff = 500;
   while (!opts.signal.aborted) {
     const opened = await oneConnection(client, opts);
+    if (opened === 'unauthorized') throw notConnected();
     if (opts.signal.aborted) break;
     backoff = opened ? 500 : Math.min(backoff * 2, 30_000);
     await sleep(backoff, opts.signal);
   }
 }
 
-function oneConnection(client: SyncClient, opts: { intervalMs: number; signal: AbortSignal; onEvent: (e: ServerEvent) => void }): Promise<boolean> {
+/** Resolves once the socket closes: whether it had opened, or 'unauthorized' when the server no longer knows this machine. */
+function oneConnection(
+  client: SyncClient,
+  opts: { intervalMs: number; signal: AbortSignal; onEvent: (e: ServerEvent) => void },
+): Promise<boolean | 'unauthorized'> {
   return new Promise((resolve) => {
     const url = client.connection.url.replace(/^http/, 'ws') + '/v1/ws';
     const ws = new WebSocket(url, { headers: { Authorization: `Bearer ${client.connection.machineToken}` }, handshakeTimeout: 5_000 });
@@ -50,12 +55,18 @@ function oneConnection(client: SyncClient, opts: { intervalMs: number; signal: A
         // A message this version does not understand is not a reason to drop the connection.
       }
     });
+    let unauthorized = false;
+    ws.on('unexpected-response', (_req, res) => {
+      unauthorized = res.statusCode === 401;
+      ws.terminate();
+    });
     ws.on('error', (err) => opts.onEvent({ type: 'error', message: err.message }));
     ws.on('close', (code, reason) => {
       if (timer) clearInterval(timer);
       opts.signal.removeEventListener('abort', stop);
-      opts.onEvent({ type: 'closed', code, reason: reason.toString() });
-      resolve(opened);
+      if (!unauthorized) opts.onEvent({ type: 'closed', code, reason: reason.toString() });
+      // 4001: the server dropped this machine while the socket was open.
+      resolve(unauthorized || code === 4001 ? 'unauthorized' : opened);
     });
   });
 }

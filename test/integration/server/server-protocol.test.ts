@@ -137,6 +137,26 @@ describe('graceful shutdown', () => {
   });
 });
 
+describe('happier server beat', () => {
+  it('stops with NOT_CONNECTED once the server no longer knows the machine', async () => {
+    const own = await startSyncServer({ dataDir: join(dir.path, 'data4'), host: '127.0.0.1', port: 0, version: '1' });
+    try {
+      const c = makeClient(dir.path, 'dropped');
+      expect((await c.json('server', 'connect', own.url)).code).toBe(0);
+      const reg = (await import('../../../src/store/registry.js')).openRegistry(c.home);
+      const saved = reg.db.prepare('SELECT machine_token FROM server_connection').pluck().get() as string;
+      reg.close();
+      // Dropped behind its back, as another machine's admin or a server reset would.
+      expect((await fetch(own.url + '/v1/machines/self', { method: 'DELETE', headers: { Authorization: `Bearer ${saved}` } })).status).toBe(200);
+      const r = await c.run('server', 'beat', '--interval-ms', '100');
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('error: this machine is not connected to a sync server');
+    } finally {
+      await own.close();
+    }
+  });
+});
+
 describe('happier server disconnect', () => {
   it('forgets the token and the key here, and the server stops accepting the token', async () => {
     const own = await startSyncServer({ dataDir: join(dir.path, 'data2'), host: '127.0.0.1', port: 0, version: '1' });
