@@ -83,8 +83,9 @@ function firstType(buf: Buffer): string | undefined {
 /**
  * What kind of record a line is, from its bytes alone. In every Claude version seen, a
  * user record's own `type` comes before its message and so is the first `type` in the
- * line, while an assistant record's comes after its message (whose first `type` is
- * "message"), near the line's end. Title records are tiny and parsed for real.
+ * line, while an assistant record's comes after its message (whose own `type`,
+ * "message", is the line's first), near the line's end. Title records are tiny and
+ * parsed for real.
  */
 function classify(line: ScannedLine): 'user' | 'assistant' | 'title' | 'other' | 'garbage' {
   // A whole line is searched directly; the searches stop at the first hit near its ends.
@@ -95,9 +96,12 @@ function classify(line: ScannedLine): 'user' | 'assistant' | 'title' | 'other' |
   // A record cut short (a crash mid-write) almost never still ends in its closing brace.
   if (head[0] !== 0x7b || tail[last] !== 0x7d) return 'garbage';
   const first = firstType(head);
-  if (first === 'user') return 'user';
+  if (first === 'user' || first === 'assistant') return first;
   if (first !== undefined && TITLE_TYPES.has(first)) return 'title';
-  return tail.lastIndexOf(ASSISTANT) !== -1 ? 'assistant' : 'other';
+  // An assistant record's first `type` is its message's ("message"); a record that only
+  // carries an assistant message inside it (progress of a subagent, say) starts otherwise.
+  if (first === 'message' && tail.lastIndexOf(ASSISTANT) !== -1) return 'assistant';
+  return 'other';
 }
 
 function firstPromptFromPeek(head: Buffer): string | null {

@@ -217,3 +217,19 @@ describe('discoverClaude with a cache', () => {
     expect(count.n).toBe(1);
   });
 });
+
+describe('discoverClaude record classification', () => {
+  it('does not count records that only carry a message inside them, nor records cut short', async () => {
+    const id = randomUUID();
+    const progress = JSON.stringify({
+      type: 'progress',
+      data: { message: { type: 'assistant', message: { id: 'm', type: 'message', role: 'assistant', content: [] } } },
+      cwd: '/w',
+      timestamp: '2026-11-01T00:00:00.000Z',
+    });
+    const cut = userLine(id, '/w', 'cut short').slice(0, -1);
+    writeTranscript('/w', lines(userLine(id, '/w', 'one'), progress, cut, assistantLine(id, '/w', [text('two')])), id);
+    const [s] = await discoverClaude(root, memoryScanCache());
+    expect(s!.messageCount).toBe(2);
+  });
+});
