@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HappierError } from '../../../src/domain/errors.js';
@@ -153,6 +154,28 @@ describe('fenced ownership', () => {
     expect(r.body.data.lost).toEqual([{ sessionId: ids.paired, ownerMachineId: laptopId, ownerEpoch: 3 }]);
     const shown = await desk.json('session', 'show', ids.paired);
     expect(shown.body.data.session).toMatchObject({ ownerMachineId: laptopId, ownerEpoch: 3 });
+  });
+});
+
+describe('a server that tampers with records', () => {
+  it('cannot swap ciphertexts between sessions: machines refuse to open them', async () => {
+    const db = new Database(join(dir.path, 'data', 'server.db'));
+    const get = db.prepare('SELECT ciphertext FROM session_records WHERE session_id = ?').pluck();
+    const [a, b] = [get.get(ids.handed) as string, get.get(ids.stale) as string];
+    const put = db.prepare('UPDATE session_records SET ciphertext = ? WHERE session_id = ?');
+    put.run(b, ids.handed);
+    put.run(a, ids.stale);
+    db.close();
+    const r = await laptop.json('server', 'sync');
+    expect(r.body.data.unreadable).toBe(2);
+    const l = clientOf(laptop.home);
+    try {
+      const { records } = await l.client.records();
+      expect(records.map((x) => x.session.id)).not.toContain(ids.handed);
+      expect(records.map((x) => x.session.id)).not.toContain(ids.stale);
+    } finally {
+      l.close();
+    }
   });
 });
 
