@@ -63,8 +63,17 @@ function metadata(row: BrowserRow, width: number, ctx: DetailContext, compact: b
     }
     case 'machine': {
       const m = row.machine;
+      const st = row.status;
+      const status = m.isSelf
+        ? 'this machine'
+        : st.online === true
+          ? `online; providers: ${st.providers?.join(', ') || 'none'}`
+          : st.online === false
+            ? `offline: ${st.reason ?? 'no answer'}`
+            : 'not checked yet';
       return [
         [{ text: fit(sanitize(m.name), width), tone: 'bold' }],
+        field('status', status, width),
         field('id', m.id, width),
         field('ssh', m.sshTarget ?? '(this machine)', width),
         field('identity', m.identityFile ?? '-', width),

@@ -23,6 +23,7 @@ import {
   type HandoffFailure,
 } from './handoff-progress.js';
 import type { Key } from './key.js';
+import { reuseRows } from './row-diff.js';
 import { nextTab, type TabId } from './tabs.js';
 import { editText, textInput } from './text-input.js';
 
@@ -53,7 +54,10 @@ export function reduce(state: BrowserState, action: Action): Step {
     case 'key':
       return withPreview(state, onKey(state, action.key));
     case 'rows': {
-      const tab = refilter({ ...state.tabs[action.tab], rows: action.rows, load: { kind: 'ready' } }, action.tab, state.showArchived, state.listHeight);
+      const current = state.tabs[action.tab];
+      const { rows, unchanged } = reuseRows(current.rows, action.rows);
+      if (unchanged && current.load.kind === 'ready') return { state, effects: none };
+      const tab = refilter({ ...current, rows, load: { kind: 'ready' } }, action.tab, state.showArchived, state.listHeight);
       return withPreview(state, { state: setTab(state, action.tab, tab), effects: none });
     }
     case 'load':

@@ -184,3 +184,16 @@ describe('filter narrowing', () => {
     expect(back.tabs.sessions.visible.length).toBe(20);
   });
 });
+
+describe('refresh diffing', () => {
+  it('keeps the state as it is when a refresh brings the same rows, and reuses unchanged rows otherwise', () => {
+    const s = [makeSession({ title: 'a' }), makeSession({ title: 'b' })];
+    const first = run(fresh(), { type: 'rows', tab: 'sessions', rows: rowsOf(s) }).state;
+    const same = reduce(first, { type: 'rows', tab: 'sessions', rows: rowsOf(s) });
+    expect(same.state).toBe(first);
+    const renamed = [s[0]!, { ...s[1]!, title: 'b2', updatedAt: '2027-01-01T00:00:00.000Z' }];
+    const next = reduce(first, { type: 'rows', tab: 'sessions', rows: rowsOf(renamed) }).state;
+    expect(next.tabs.sessions.rows[0]).toBe(first.tabs.sessions.rows[0]);
+    expect(next.tabs.sessions.rows[1]).not.toBe(first.tabs.sessions.rows[1]);
+  });
+});
