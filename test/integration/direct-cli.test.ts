@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runHappier } from '../helpers/run-happier.js';
@@ -152,5 +153,31 @@ describe('happier direct', () => {
     await new Promise((resolve) => child.once('exit', resolve));
     const ok = await json('direct', 'takeover', idBusy, '--json');
     expect(ok.code).toBe(0);
+  });
+});
+
+describe('happier direct list over all three providers', () => {
+  it('finds the sessions the real Claude, Codex and OpenCode CLIs wrote', async () => {
+    const real = fileURLToPath(new URL('../fixtures/real/', import.meta.url));
+    const ids = JSON.parse(readFileSync(join(real, 'sessions.json'), 'utf8'));
+    const base = join(dir.path, 'real');
+    cpSync(join(real, 'claude'), join(base, 'claude'), { recursive: true });
+    cpSync(join(real, 'codex'), join(base, 'codex'), { recursive: true });
+    mkdirSync(join(base, 'xdg', 'opencode'), { recursive: true });
+    cpSync(join(real, 'opencode', 'opencode.db'), join(base, 'xdg', 'opencode', 'opencode.db'));
+    const r = await runHappier(['direct', 'list', '--json'], {
+      ...env,
+      HAPPIER_HOME: join(base, 'happier'),
+      CLAUDE_CONFIG_DIR: join(base, 'claude'),
+      CODEX_HOME: join(base, 'codex'),
+      XDG_DATA_HOME: join(base, 'xdg'),
+    });
+    expect(r.code).toBe(0);
+    const body = JSON.parse(r.stdout);
+    expect(body.data.warnings).toEqual([]);
+    const found = body.data.directSessions.map((s: { agent: string; vendorSessionId: string; cwd: string }) => [s.agent, s.vendorSessionId, s.cwd]);
+    for (const agent of ['claude', 'codex', 'opencode']) {
+      expect(found).toContainEqual([agent, ids[agent].vendorSessionId, '/home/dev/project']);
+    }
   });
 });
