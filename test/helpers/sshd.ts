@@ -11,13 +11,16 @@
  * user and only HOME differs. Each server gets a fresh HOME (via SetEnv), so two servers
  * in one run are two machines.
  *
+ * Its files (and so the peer's HOME) live on tmpfs when there is room (see fast-temp.ts).
+ *
  * Options: `path` replaces the peer's PATH (default: the directory of this node plus the
  * system dirs; never one holding `happier`), `hostKeyType` picks the host key algorithm.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fastTempDir } from './fast-temp.js';
 import { createServer } from 'node:net';
-import { tmpdir, userInfo } from 'node:os';
+import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 
 export interface SshdPeer {
@@ -47,7 +50,7 @@ const SSHD = '/usr/sbin/sshd';
 
 export async function startSshd(opts: SshdOptions = {}): Promise<SshdPeer> {
   const isRoot = process.getuid?.() === 0;
-  const base = mkdtempSync(join(tmpdir(), 'happier-sshd-'));
+  const base = fastTempDir('happier-sshd-');
   // The peer user must be able to walk into its HOME below this directory.
   chmodSync(base, 0o711);
   const home = join(base, 'home');
@@ -177,7 +180,8 @@ async function waitForPort(port: number, child: ChildProcess, log: () => string)
 function stopChild(child: ChildProcess, base: string): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
-      if (existsSync(base)) rmSync(base, { recursive: true, force: true });
+      // rm(1) is an order of magnitude faster than fs.rmSync on trees of tens of thousands of files.
+      if (existsSync(base)) execFileSync('rm', ['-rf', base]);
       resolve();
     };
     if (child.exitCode !== null) return done();

@@ -13,17 +13,18 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HappierError } from '../../../src/domain/errors.js';
 import { PeerConnector, type Peer } from '../../../src/transfer/peer-connector.js';
 import { pullTree, pushTree } from '../../../src/transfer/remote-tree-sync.js';
 import { startSshd, type SshdPeer } from '../../helpers/sshd.js';
-import { tempDir } from '../../helpers/temp-dir.js';
+import { fastTempDir } from '../../helpers/fast-temp.js';
 
 const VERSION = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')).version as string;
 let sshd: SshdPeer;
-const tmp = tempDir('happier-treesync-');
+const tmp = { path: fastTempDir('happier-treesync-') };
 let peers: PeerConnector;
 let peer: Peer;
 
@@ -46,7 +47,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await peers?.closeAll();
   await sshd?.stop();
-  tmp.cleanup();
+  execFileSync('rm', ['-rf', tmp.path]);
 });
 
 interface Snapshot {
