@@ -45,9 +45,7 @@ interface SessionJson {
   active: boolean;
 }
 
-// Codex joins this list once its interactive argv carries `--no-daemon`: without it the
-// Codex TUI leaves a `codex app-server` daemon running after `happier stop` (PROVIDERS.md).
-describe.each(['claude', 'opencode'] as const)('a real %s under happier in tmux', (agent) => {
+describe.each(['claude', 'codex', 'opencode'] as const)('a real %s under happier in tmux', (agent) => {
   let machine: ProviderSandbox;
   let tmux: TestTmux;
   let env: Record<string, string>;

@@ -321,7 +321,7 @@ describe('happier new for providers that mint their own id', () => {
     expect(s.vendorSessionId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
     await json(['stop', s.id]);
     expect((await json(['resume', s.id])).code).toBe(0);
-    expect(launches().at(-1)).toMatchObject({ agent: 'codex', argv: ['resume', s.vendorSessionId], cwd: project });
+    expect(launches().at(-1)).toMatchObject({ agent: 'codex', argv: ['resume', '--no-daemon', s.vendorSessionId], cwd: project });
     await json(['stop', s.id]);
   });
 

@@ -9,11 +9,11 @@ const cwd = '/home/u/my project/ünï';
 
 describe('codex argv', () => {
   it('launches a new session in the cwd with the extra args as given', () => {
-    expect(codexLaunchSpec('codex', { cwd, extraArgs: ['--model', 'x y'] })).toEqual({ bin: 'codex', args: ['--model', 'x y'], cwd });
+    expect(codexLaunchSpec('codex', { cwd, extraArgs: ['--model', 'x y'] })).toEqual({ bin: 'codex', args: ['--no-daemon', '--model', 'x y'], cwd });
   });
 
   it('resumes interactively by id, never with --last', () => {
-    expect(codexResumeSpec('codex', { cwd, vendorSessionId: id })).toEqual({ bin: 'codex', args: ['resume', id], cwd });
+    expect(codexResumeSpec('codex', { cwd, vendorSessionId: id })).toEqual({ bin: 'codex', args: ['resume', '--no-daemon', id], cwd });
   });
 
   it('resumes non-interactively with exec, the repo check skipped, the message as one argument', () => {
