@@ -37,7 +37,7 @@ import { applyOps, type BasisReader } from './delta-apply.js';
 import { readOps } from './op-stream.js';
 import { TreeIgnore, WalkScope } from './ignore-rules.js';
 import { PROTOCOL_VERSION, type FileEntry, type IgnoreSpec, type ReceiverStats, type SkippedEntry, type SyncChannel, type SyncMessage } from './protocol.js';
-import { createFileHasher, loadBlockHasher } from './strong-hash.js';
+import { acquireFileHasher, loadBlockHasher, releaseFileHasher } from './strong-hash.js';
 import { connectionLost, fromAbort, isFromPeer, limitError, protocolError, toAbort, unsafePath } from './sync-errors.js';
 import { isSyncTempName, stagingPathFor, syncTempName } from './sync-leftovers.js';
 
@@ -91,6 +91,7 @@ const WRITE_BUDGET = 16 * 1024 * 1024;
 const WRITE_FLUSH = 1024 * 1024;
 const MAX_SKIPPED_NOTES = 10_000;
 const SMALL_FILE = 256 * 1024;
+const NEED_WORKERS = 8;
 const fdatasync = promisify(fdatasyncCb);
 
 /**
@@ -127,7 +128,7 @@ class TreeReceiver {
   private readonly needs = new AsyncQueue<number>();
   private outstanding = 0;
   private unfinished = 0;
-  private slotWaiter: (() => void) | undefined;
+  private readonly slotWaiters: (() => void)[] = [];
   private pendingWrite = 0;
   private writeWaiter: (() => void) | undefined;
   private readonly temps = new Set<string>();
@@ -484,10 +485,15 @@ class TreeReceiver {
 
   // ---- requesting files ----------------------------------------------------------------
 
+  /** Several requesters, so reading old copies for signatures overlaps with everything else. */
   private async needLoop(): Promise<void> {
+    await Promise.all(Array.from({ length: NEED_WORKERS }, () => this.requester()));
+  }
+
+  private async requester(): Promise<void> {
     const max = this.opts.maxOutstanding ?? 64;
     for (let id = await this.needs.take(); id !== undefined; id = await this.needs.take()) {
-      while (this.outstanding >= max) await new Promise<void>((r) => (this.slotWaiter = r));
+      while (this.outstanding >= max) await new Promise<void>((r) => this.slotWaiters.push(r));
       if (this.fatal) return;
       const f = this.files.get(id);
       if (!f) continue;
@@ -498,6 +504,11 @@ class TreeReceiver {
         sig ? { t: 'need', id, blockSize: f.blockSize, basisSize: f.basisSize, data: sig } : { t: 'need', id, blockSize: 0, basisSize: 0 },
       );
     }
+  }
+
+  private releaseSlot(): void {
+    this.outstanding -= 1;
+    this.slotWaiters.shift()?.();
   }
 
   private async signature(f: IncomingFile): Promise<Buffer | undefined> {
@@ -525,8 +536,7 @@ class TreeReceiver {
     }
     f.basis = fh;
     f.blockSize = bs;
-    f.hasher = await createFileHasher();
-    f.hasher.init();
+    f.hasher = await acquireFileHasher();
     return sb.result();
   }
 
@@ -645,9 +655,9 @@ class TreeReceiver {
         if (this.stats.verifyRetries > 100) throw new HappierError('TRANSFER_FAILED', `${f.entry.path} did not verify after a retry`, { hint: 'Run the sync again.' });
         this.stats.verifyRetries += 1;
         await this.discard(f);
+        releaseFileHasher(f.hasher);
         Object.assign(f, { basisSize: 0, requested: false, ended: false, written: 0, hasher: undefined, blockSize: 0 });
-        this.outstanding -= 1;
-        this.slotWaiter?.();
+        this.releaseSlot();
         this.needs.push(f.id);
         return;
       }
@@ -692,10 +702,11 @@ class TreeReceiver {
   }
 
   private complete(f: IncomingFile): void {
+    releaseFileHasher(f.hasher);
+    f.hasher = undefined;
     this.files.delete(f.id);
-    this.outstanding -= 1;
+    this.releaseSlot();
     this.unfinished -= 1;
-    this.slotWaiter?.();
     this.checkAllDone();
   }
 

@@ -8,7 +8,7 @@ import { DeltaEncoder } from './delta-encoder.js';
 import { buildFileList, type FileList, type FileListOptions } from './file-list.js';
 import { LITERAL_HEADER_ROOM, literalFrame, OpWriter } from './op-stream.js';
 import { entryToRow, PROTOCOL_VERSION, messageWireBytes, type ReceiverStats, type SkippedEntry, type SyncChannel, type SyncMessage } from './protocol.js';
-import { createFileHasher, loadBlockHasher } from './strong-hash.js';
+import { acquireFileHasher, loadBlockHasher, releaseFileHasher } from './strong-hash.js';
 import { AsyncQueue } from './async-queue.js';
 import { connectionLost, fromAbort, isFromPeer, protocolError, toAbort } from './sync-errors.js';
 
@@ -191,11 +191,11 @@ async function sendFile(ctx: FileContext, job: NeedJob): Promise<void> {
     await ctx.send({ t: 'gone', id: job.id, reason: (err as NodeJS.ErrnoException).code ?? 'unreadable' });
     return;
   }
+  let fileHasher: Awaited<ReturnType<typeof acquireFileHasher>> | undefined;
   try {
     const ops = new OpWriter(ctx.compress);
     const delta = job.signature ? new DeltaEncoder(parseSignature(job.signature, job.blockSize, job.basisSize), ctx.blockHasher, ops) : undefined;
-    const fileHasher = delta ? await createFileHasher() : undefined;
-    fileHasher?.init();
+    fileHasher = delta ? await acquireFileHasher() : undefined;
     let sent = 0;
     for (;;) {
       // Never more than the listed size: the receiver holds us to it.
@@ -233,6 +233,7 @@ async function sendFile(ctx: FileContext, job: NeedJob): Promise<void> {
     ctx.counters.literalBytes += ops.literalBytes;
     ctx.counters.matchedBytes += sent - ops.literalBytes;
   } finally {
+    releaseFileHasher(fileHasher);
     await fh.close();
   }
 }

@@ -15,9 +15,21 @@ export function loadBlockHasher(): Promise<IHasher> {
   return blockHasher;
 }
 
-/** A fresh whole-file hasher (xxh128); each file needs its own since many run at once. */
-export function createFileHasher(): Promise<IHasher> {
-  return createXXHash128();
+const idleFileHashers: IHasher[] = [];
+
+/**
+ * A whole-file hasher (xxh128), initialised. Each file in flight needs its own; instances
+ * are pooled because instantiating the WebAssembly module per file cost milliseconds.
+ * Give it back with releaseFileHasher.
+ */
+export async function acquireFileHasher(): Promise<IHasher> {
+  const h = idleFileHashers.pop() ?? (await createXXHash128());
+  h.init();
+  return h;
+}
+
+export function releaseFileHasher(h: IHasher | undefined): void {
+  if (h && idleFileHashers.length < 256) idleFileHashers.push(h);
 }
 
 /** Strong hash of one block into `out` at `offset`, using a hasher from loadBlockHasher. */
