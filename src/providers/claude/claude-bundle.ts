@@ -173,20 +173,26 @@ export function importClaudeBundle(root: string, bundle: StateBundle, targetCwd:
       : f.data;
   const incoming = rewrite(transcript.file);
 
+  // An earlier copy may sit under another project folder (it was moved here before, for
+  // another cwd). It is the same conversation if, seen with the new cwd, it is a prefix of
+  // the incoming one; then the incoming copy supersedes it and it is removed once the new
+  // one is in place, so Claude never finds two sessions with one id.
   const existingPath = tryFind(root, id);
+  let superseded: string | null = null;
   if (existingPath !== null) {
-    if (dirname(existingPath) !== projectDir) {
-      throw new HappierError('CONFLICT', `Claude session ${id} already exists here under another project folder`, {
-        hint: `it is at ${existingPath}; resume it from its own directory, or remove it before importing`,
-        details: { path: existingPath },
-      });
+    const elsewhere = dirname(existingPath) !== projectDir;
+    let existing = readFileSync(existingPath);
+    if (elsewhere) {
+      const oldCwd = recordedCwd(existingPath);
+      if (oldCwd) existing = Buffer.from(rewriteJsonl(existing.toString('utf8'), { from: oldCwd, to: realCwd }), 'utf8');
     }
-    if (compareExisting(readFileSync(existingPath), incoming) === 'different') {
+    if (compareExisting(existing, incoming) === 'different') {
       throw new HappierError('CONFLICT', `a different Claude session with id ${id} already exists here`, {
         hint: `it is at ${existingPath} and holds turns the incoming copy does not; move it aside to import`,
         details: { path: existingPath },
       });
     }
+    if (elsewhere) superseded = existingPath;
   }
 
   const stage = join(root, `.happier-import-${randomUUID()}`);
@@ -246,5 +252,13 @@ export function importClaudeBundle(root: string, bundle: StateBundle, targetCwd:
     });
   }
   rmSync(stage, { recursive: true, force: true });
+  if (superseded) {
+    try {
+      rmSync(superseded, { force: true });
+      rmSync(join(dirname(superseded), id), { recursive: true, force: true });
+    } catch {
+      // The new copy is in place and is the newest; a leftover old one only costs space.
+    }
+  }
   return { vendorSessionId: id, writtenPaths: planned.map((p) => p.dest) };
 }

@@ -152,4 +152,31 @@ describe('Claude export and import', () => {
     expect(() => importClaudeBundle(dstRoot, bundle, join(dstRoot, 'nope'))).toThrow(expect.objectContaining({ code: 'PATH_MISSING' }));
     expect(readdirSync(dstRoot)).toEqual([]);
   });
+
+  it('supersedes an earlier copy of the same session under another project folder, and refuses a different one', () => {
+    const srcRoot = fresh('src');
+    const srcCwd = '/home/a/p';
+    const { id } = sourceSession(srcRoot, srcCwd);
+    const dstRoot = fresh('dst');
+    const firstCwd = fresh('first');
+    importClaudeBundle(dstRoot, exportClaudeBundle(srcRoot, id), firstCwd);
+    const srcFile = join(srcRoot, 'projects', claudeSlug(srcCwd), `${id}.jsonl`);
+    writeFileSync(srcFile, readFileSync(srcFile, 'utf8').replace('{"type":"user","half-writ', '') + lines(userLine(id, srcCwd, 'more')));
+    const secondCwd = fresh('second');
+    importClaudeBundle(dstRoot, exportClaudeBundle(srcRoot, id), secondCwd);
+    expect(existsSync(join(dstRoot, 'projects', claudeSlug(firstCwd), `${id}.jsonl`))).toBe(false);
+    expect(readFileSync(join(dstRoot, 'projects', claudeSlug(secondCwd), `${id}.jsonl`), 'utf8').trim().split('\n')).toHaveLength(3);
+
+    const other = fresh('other');
+    const folder = join(dstRoot, 'projects', claudeSlug(other));
+    mkdirSync(folder, { recursive: true });
+    const foreign = randomUUID();
+    writeFileSync(join(folder, `${foreign}.jsonl`), lines(userLine(foreign, other, 'not the same talk')));
+    const src2 = fresh('src2');
+    const folder2 = join(src2, 'projects', claudeSlug('/x'));
+    mkdirSync(folder2, { recursive: true });
+    writeFileSync(join(folder2, `${foreign}.jsonl`), lines(userLine(foreign, '/x', 'a different talk entirely')));
+    expect(() => importClaudeBundle(dstRoot, exportClaudeBundle(src2, foreign), fresh('third'))).toThrow(expect.objectContaining({ code: 'CONFLICT' }));
+    expect(existsSync(join(folder, `${foreign}.jsonl`))).toBe(true);
+  });
 });
