@@ -52,13 +52,13 @@ const none: readonly Effect[] = [];
 export function reduce(state: BrowserState, action: Action): Step {
   switch (action.type) {
     case 'key':
-      return withPreview(state, onKey(state, action.key));
+      return withPreview(onKey(state, action.key));
     case 'rows': {
       const current = state.tabs[action.tab];
       const { rows, unchanged } = reuseRows(current.rows, action.rows);
       if (unchanged && current.load.kind === 'ready') return { state, effects: none };
       const tab = refilter({ ...current, rows, load: { kind: 'ready' } }, action.tab, state.showArchived, state.listHeight);
-      return withPreview(state, { state: setTab(state, action.tab, tab), effects: none });
+      return withPreview({ state: setTab(state, action.tab, tab), effects: none });
     }
     case 'load':
       return { state: setTab(state, action.tab, { ...state.tabs[action.tab], load: action.load }), effects: none };
@@ -80,7 +80,7 @@ export function reduce(state: BrowserState, action: Action): Step {
     }
     case 'apply-filter': {
       if (state.tab !== action.tab) return { state, effects: none };
-      return withPreview(state, { state: applyFilter(state, action.query), effects: none });
+      return withPreview({ state: applyFilter(state, action.query), effects: none });
     }
     case 'handoff-open':
       return { state: { ...state, mode: { kind: 'handoff', form: action.form }, busy: null }, effects: none };
@@ -101,11 +101,9 @@ export function reduce(state: BrowserState, action: Action): Step {
 }
 
 /** Asks for the selected row's preview whenever the selection lands on another row. */
-function withPreview(before: BrowserState, step: Step): Step {
+function withPreview(step: Step): Step {
   const row = selectedRow(step.state);
-  const beforeRow = selectedRow(before);
   if (!row) return step.state.preview === null ? step : { ...step, state: { ...step.state, preview: null } };
-  if (step.state.preview?.rowId === row.id && beforeRow?.id === row.id && before.tab === step.state.tab) return step;
   if (step.state.preview?.rowId === row.id) return step;
   if (row.kind === 'machine') return { ...step, state: { ...step.state, preview: null } };
   const preview: Preview = { rowId: row.id, status: 'loading', messages: [], note: null, scroll: 0 };
