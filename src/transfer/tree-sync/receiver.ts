@@ -169,15 +169,17 @@ class TreeReceiver {
 
   async run(): Promise<ReceiveResult> {
     const allDone = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
-    const reader = this.readLoop();
-    const needs = this.needLoop();
-    for (const p of [reader, needs, allDone]) p.catch(() => undefined);
+    allDone.catch(() => undefined);
     try {
+      // Set up before the first message is read: it may already be waiting.
       this.blockHasher = await loadBlockHasher();
       if (this.staged) {
         mkdirSync(dirname(this.dest), { recursive: true });
         mkdirSync(this.workRoot, { mode: 0o700 });
       }
+      const reader = this.readLoop();
+      const needs = this.needLoop();
+      for (const p of [reader, needs]) p.catch(() => undefined);
       await Promise.race([allDone, reader, needs]);
       if (this.fatal) throw this.fatal;
       this.finalize();
