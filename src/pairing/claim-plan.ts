@@ -20,7 +20,12 @@ const SAFE_TARGET = /^[A-Za-z0-9._@:\[\]-]{1,200}$/;
  * `ssh -t <owner> happier attach <id>`. The device's own machine list wins over the
  * route in the ticket, since it reflects how *this* device reaches the owner.
  */
-export function planClaim(ticket: PairingTicket, selfMachineId: string, known: readonly KnownMachine[]): ClaimPlan {
+export function planClaim(
+  ticket: PairingTicket,
+  selfMachineId: string,
+  known: readonly KnownMachine[],
+  opts: { sshConfig?: string } = {},
+): ClaimPlan {
   const id = ticket.session.id;
   // The ticket came from the issuer; its fields end up in argv, so they are checked, not trusted.
   if (!SAFE_SESSION_ID.test(id)) throw new HappierError('PROTOCOL', 'the pairing code carried an invalid session id');
@@ -36,5 +41,7 @@ export function planClaim(ticket: PairingTicket, selfMachineId: string, known: r
       details: { ownerMachineId: ticket.route.ownerMachineId, ownerName: ticket.route.ownerName },
     });
   }
-  return { kind: 'ssh', sessionId: id, target, argv: ['ssh', '-t', target, 'happier', 'attach', id] };
+  // HAPPIER_SSH_CONFIG is the config happier's own SSH uses; the ssh it spawns must agree.
+  const config = opts.sshConfig ? ['-F', opts.sshConfig] : [];
+  return { kind: 'ssh', sessionId: id, target, argv: ['ssh', ...config, '-t', target, 'happier', 'attach', id] };
 }

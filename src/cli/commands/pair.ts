@@ -32,8 +32,9 @@ export function pairCommand(ctx: CliContext): Command {
       const issued = await issuePairing(sync, {
         session,
         ttlSec,
-        ownerName: owner?.name ?? ownerPresence?.name ?? session.ownerMachineId,
-        selfName: store.machines.self().name,
+        // The names the account knows (from `server connect --name`) mean the same on every device.
+        ownerName: ownerPresence?.name ?? owner?.name ?? session.ownerMachineId,
+        selfName: presence.find((p) => p.machineId === store.registry.machineId)?.name ?? store.machines.self().name,
         ownerSshTarget: ownerPresence?.sshTarget ?? owner?.sshTarget ?? null,
         now: ctx.io.now(),
       });
@@ -56,7 +57,8 @@ export function pairCommand(ctx: CliContext): Command {
         ctx.store(),
       ]);
       const ticket = await claimPairing(sync, code);
-      const plan = planClaim(ticket, store.registry.machineId, store.machines.list());
+      const sshConfig = ctx.io.env.HAPPIER_SSH_CONFIG;
+      const plan = planClaim(ticket, store.registry.machineId, store.machines.list(), sshConfig ? { sshConfig } : {});
       if (opts.json) return ctx.out(okEnvelope(ctx.kind, { session: ticket.session, source: ticket.source, route: ticket.route, plan }) + '\n');
       if (opts.print) return ctx.out(plan.argv.join(' ') + '\n');
       // The ticket's text comes from another device; it never reaches the terminal unsanitised.

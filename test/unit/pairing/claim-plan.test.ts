@@ -27,6 +27,12 @@ describe('planning a claim', () => {
     });
   });
 
+  it('passes HAPPIER_SSH_CONFIG on to ssh', () => {
+    expect(planClaim(ticket(), 'm-phone', [], { sshConfig: '/tmp/cfg' }).argv).toEqual([
+      'ssh', '-F', '/tmp/cfg', '-t', 'dev@desk', 'happier', 'attach', 'c1a0de00-0000-4000-8000-000000000001',
+    ]);
+  });
+
   it('prefers how this device itself reaches the owner', () => {
     const known = [{ id: 'm-owner', name: 'desk', sshTarget: 'desk-via-vpn' }];
     expect(planClaim(ticket(), 'm-phone', known)).toMatchObject({ target: 'desk-via-vpn' });
