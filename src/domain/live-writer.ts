@@ -16,11 +16,13 @@ export interface ProcessProbe {
   list(): ProcessInfo[];
   /** Paths of the files a process has open; empty when that cannot be read (another user's process). */
   openFiles(pid: number): string[];
+  /** Whether a process with this id exists; works where processes cannot be listed too. */
+  isAlive(pid: number): boolean;
 }
 
 export interface LiveWriter {
   readonly pid: number | null;
-  readonly reason: 'command-line' | 'open-file' | 'recent-write';
+  readonly reason: 'provider-record' | 'command-line' | 'open-file' | 'recent-write';
   readonly command: string | null;
 }
 
@@ -29,6 +31,8 @@ export interface WriterTarget {
   /** The file the provider writes, when it has one of its own (not a shared database). */
   readonly transcriptPath: string | null;
   readonly mtimeMs: number | null;
+  /** Process ids the provider records as running the session (a crash can leave a stale one). */
+  readonly claimedPids?: readonly number[];
 }
 
 /** Without a process table, a file written this recently is taken as being written. */
@@ -51,6 +55,9 @@ function ancestors(procs: readonly ProcessInfo[], self: number): Set<number> {
 }
 
 export function findLiveWriter(probe: ProcessProbe, target: WriterTarget, nowMs: number): LiveWriter | null {
+  for (const pid of target.claimedPids ?? []) {
+    if (pid !== probe.selfPid && probe.isAlive(pid)) return { pid, reason: 'provider-record', command: null };
+  }
   if (!probe.canListProcesses) {
     if (target.mtimeMs !== null && nowMs - target.mtimeMs < RECENT_WRITE_MS) {
       return { pid: null, reason: 'recent-write', command: null };

@@ -30,6 +30,16 @@ export function procProcessProbe(procRoot = '/proc', selfPid = process.pid): Pro
       }
       return out;
     },
+    isAlive(pid: number): boolean {
+      if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch (err) {
+        // EPERM: it exists, it is just not ours.
+        return (err as NodeJS.ErrnoException).code === 'EPERM';
+      }
+    },
     openFiles(pid: number): string[] {
       const dir = join(procRoot, String(pid), 'fd');
       let fds: string[];

@@ -98,6 +98,11 @@ export interface Provider {
   isVendorId(id: string): boolean;
 
   discover(ctx: ProviderContext, cache: ScanCache, opts?: DiscoverOptions): Promise<DirectSession[]>;
+  /**
+   * Process ids the provider itself records as running this session (Claude keeps
+   * `sessions/<pid>.json`); a takeover checks whether any of them is alive. Optional.
+   */
+  liveClaims?(ctx: ProviderContext, vendorSessionId: string): number[];
   readTranscript(ctx: ProviderContext, vendorSessionId: string, opts?: { lastMessages?: number }): Promise<Transcript>;
 
   /** A new session. Claude is given its id up front (`--session-id`); others report it later. */

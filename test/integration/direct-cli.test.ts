@@ -154,6 +154,21 @@ describe('happier direct', () => {
     const ok = await json('direct', 'takeover', idBusy, '--json');
     expect(ok.code).toBe(0);
   });
+
+  it("refuses while Claude's own process record for the session names a live process", async () => {
+    const id = randomUUID();
+    writeSession(id, cwdA, [record(id, cwdA, 'user', 'recorded one', '2026-11-18T10:00:00.000Z')]);
+    // An interactive `claude` started without the id on its command line still records it here.
+    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    children.push(child);
+    await new Promise((resolve) => child.once('spawn', resolve));
+    mkdirSync(join(claudeRoot, 'sessions'), { recursive: true });
+    writeFileSync(join(claudeRoot, 'sessions', `${child.pid}.json`), JSON.stringify({ pid: child.pid, sessionId: id, cwd: cwdA, status: 'idle' }));
+    const r = await json('direct', 'takeover', id, '--json');
+    expect(r.code).toBe(1);
+    expect(r.body.error).toMatchObject({ code: 'ALREADY_ACTIVE', pid: child.pid, reason: 'provider-record' });
+    child.kill();
+  });
 });
 
 describe('happier direct list over all three providers', () => {

@@ -21,7 +21,8 @@ export function directTakeoverCommand(ctx: CliContext): Command {
     .action(async (vendorId: string, opts: { agent?: Agent; json?: boolean }) => {
       const found = await findDirect(ctx, vendorId, opts.agent);
       const { procProcessProbe } = await import('../../providers/proc-process-probe.js');
-      const session = await takeOver(ctx, found.session, procProcessProbe());
+      const claims = found.provider.liveClaims?.(found.pctx, found.session.vendorSessionId) ?? [];
+      const session = await takeOver(ctx, found.session, procProcessProbe(), claims);
       const view = viewSession(session, await ctx.viewContext(false));
       if (opts.json || ctx.json) {
         ctx.out(okEnvelope('direct_takeover', { session: sessionJson(view) }) + '\n');
@@ -41,7 +42,7 @@ function alreadyTaken(direct: DirectSession, happierId: string): HappierError {
 }
 
 /** Checks, then records the synced session; the provider's files are only read, never written. */
-export async function takeOver(ctx: CliContext, direct: DirectSession, probe: ProcessProbe) {
+export async function takeOver(ctx: CliContext, direct: DirectSession, probe: ProcessProbe, claimedPids: readonly number[] = []) {
   const store = await ctx.store();
   const existing = store.sessions.findByVendorId(direct.agent, direct.vendorSessionId);
   if (existing) throw alreadyTaken(direct, existing.id);
@@ -59,7 +60,7 @@ export async function takeOver(ctx: CliContext, direct: DirectSession, probe: Pr
   }
   const writer = findLiveWriter(
     probe,
-    { vendorSessionId: direct.vendorSessionId, transcriptPath: ownFile ? direct.path : null, mtimeMs },
+    { vendorSessionId: direct.vendorSessionId, transcriptPath: ownFile ? direct.path : null, mtimeMs, claimedPids },
     ctx.io.now().getTime(),
   );
   if (writer) {

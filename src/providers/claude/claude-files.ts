@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { HappierError } from '../../domain/errors.js';
 import { isClaudeSessionId } from './claude-argv.js';
@@ -62,4 +62,26 @@ export function findTranscript(root: string, vendorSessionId: string): Transcrip
     });
   }
   return best.file;
+}
+
+/**
+ * Claude Code records each running process in `sessions/<pid>.json` ({pid, sessionId,
+ * cwd, …}) and removes the file on a clean exit. The pids that claim this session.
+ */
+export function claudeSessionClaims(root: string, vendorSessionId: string): number[] {
+  const dir = join(root, 'sessions');
+  const id = vendorSessionId.toLowerCase();
+  const pids: number[] = [];
+  for (const f of readdirOrEmpty(dir)) {
+    if (!f.name.endsWith('.json') || !f.isFile()) continue;
+    try {
+      const rec = JSON.parse(readFileSync(join(dir, f.name), 'utf8')) as { pid?: unknown; sessionId?: unknown };
+      if (typeof rec.sessionId === 'string' && rec.sessionId.toLowerCase() === id && Number.isSafeInteger(rec.pid)) {
+        pids.push(rec.pid as number);
+      }
+    } catch {
+      // a file being written, or not Claude's: no claim
+    }
+  }
+  return pids;
 }

@@ -9,7 +9,7 @@ import {
 } from './claude-argv.js';
 import { exportClaudeBundle, importClaudeBundle } from './claude-bundle.js';
 import { discoverClaude } from './claude-discovery.js';
-import { findTranscript } from './claude-files.js';
+import { claudeSessionClaims, findTranscript } from './claude-files.js';
 import { readClaudeTranscript, readClaudeTranscriptTail } from './claude-transcript.js';
 
 export const claudeProvider: Provider = {
@@ -18,6 +18,7 @@ export const claudeProvider: Provider = {
   binary: claudeBinary,
   isVendorId: isClaudeSessionId,
   discover: (ctx, cache, opts) => discoverClaude(claudeRoot(ctx), cache, opts),
+  liveClaims: (ctx, vendorSessionId) => claudeSessionClaims(claudeRoot(ctx), vendorSessionId),
   async readTranscript(ctx, vendorSessionId, opts = {}) {
     const file = findTranscript(claudeRoot(ctx), assertClaudeSessionId(vendorSessionId));
     return opts.lastMessages === undefined

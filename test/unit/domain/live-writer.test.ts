@@ -5,7 +5,13 @@ const ID = '0b7f3c2e-5a7d-4e8b-9c1d-2f3a4b5c6d7e';
 const PATH = '/home/dev/.claude/projects/-w/0b7f3c2e-5a7d-4e8b-9c1d-2f3a4b5c6d7e.jsonl';
 
 function probe(procs: ProcessInfo[], files: Record<number, string[]> = {}, selfPid = 100): ProcessProbe {
-  return { canListProcesses: true, selfPid, list: () => procs, openFiles: (pid) => files[pid] ?? [] };
+  return {
+    canListProcesses: true,
+    selfPid,
+    list: () => procs,
+    openFiles: (pid) => files[pid] ?? [],
+    isAlive: (pid) => procs.some((p) => p.pid === pid),
+  };
 }
 const target = { vendorSessionId: ID, transcriptPath: PATH, mtimeMs: 0 };
 
@@ -33,10 +39,16 @@ describe('findLiveWriter', () => {
   });
 
   it('without a process table, takes a file written in the last seconds as live', () => {
-    const none: ProcessProbe = { canListProcesses: false, selfPid: 1, list: () => [], openFiles: () => [] };
+    const none: ProcessProbe = { canListProcesses: false, selfPid: 1, list: () => [], openFiles: () => [], isAlive: () => false };
     const now = 1_000_000;
     expect(findLiveWriter(none, { ...target, mtimeMs: now - 1000 }, now)).toEqual({ pid: null, reason: 'recent-write', command: null });
     expect(findLiveWriter(none, { ...target, mtimeMs: now - RECENT_WRITE_MS - 1 }, now)).toBeNull();
     expect(findLiveWriter(none, { ...target, mtimeMs: null }, now)).toBeNull();
+  });
+
+  it("trusts the provider's own record of a running process, only while that process lives", () => {
+    const p = probe([{ pid: 9, ppid: 1, cmdline: ['claude'] }]);
+    expect(findLiveWriter(p, { ...target, claimedPids: [9] }, 0)).toEqual({ pid: 9, reason: 'provider-record', command: null });
+    expect(findLiveWriter(p, { ...target, claimedPids: [12345] }, 0)).toBeNull();
   });
 });
