@@ -154,6 +154,9 @@ export class SyncClient {
     }
     const { published, stale } = await this.publish(keep);
     for (const c of stale) {
+      const local = this.sessions.get(c.sessionId);
+      // A server behind this machine (a handoff target before the source committed) is not a loss.
+      if (local && c.ownerEpoch < local.ownerEpoch) continue;
       this.adopt(c.sessionId, c.ownerMachineId, c.ownerEpoch);
       lost.push(c);
     }

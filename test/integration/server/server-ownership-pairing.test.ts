@@ -124,6 +124,27 @@ describe('fenced ownership', () => {
     }
   });
 
+  it('a handoff target that registered epoch + 1 before the commit is not told it lost the session', async () => {
+    const s = makeSession({ ownerMachineId: deskId, title: 'in flight' });
+    let reg = openRegistry(desk.home);
+    new SessionsRepo(reg).insert(s);
+    reg.close();
+    await desk.json('server', 'sync');
+    reg = openRegistry(laptop.home);
+    new SessionsRepo(reg).insert({ ...s, ownerMachineId: laptopId, ownerEpoch: 1 });
+    reg.close();
+    expect((await laptop.json('server', 'sync')).body.data.lost).toEqual([]);
+    const d = clientOf(desk.home);
+    try {
+      await d.client.casOwner(s.id, 0, laptopId);
+    } finally {
+      d.close();
+    }
+    const after = await laptop.json('server', 'sync');
+    expect(after.body.data.lost).toEqual([]);
+    expect((await laptop.json('session', 'show', s.id)).body.data.session).toMatchObject({ ownerMachineId: laptopId, ownerEpoch: 1 });
+  });
+
   it('`happier resume` on the machine that lost the session refuses it with NOT_OWNER', async () => {
     const s = makeSession({ ownerMachineId: deskId, title: 'taken while asleep' });
     const reg = openRegistry(desk.home);
