@@ -139,6 +139,11 @@ describe('happier direct', () => {
 
     const shown = await json('session', 'show', session.id, '--messages', '1', '--json');
     expect(shown.body.data.messages).toEqual([{ role: 'assistant', text: 'All green.', toolSummary: null, at: '2026-11-20T10:00:03.000Z' }]);
+    const text = await run('session', 'show', session.id.slice(0, 8), '--messages', '2');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/latest 2 messages:\ntool .*\n  ok\nassistant .*\n  All green\.\n$/);
+    const bad = await run('session', 'show', session.id, '--messages', 'many');
+    expect(bad.code).toBe(2);
   });
 
   it('refuses to take over a session a live provider process is running', async () => {
