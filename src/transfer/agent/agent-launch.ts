@@ -214,7 +214,9 @@ async function attachAgent(
     stderr: () => stderr,
     close: async () => {
       endpoint.close();
-      await Promise.race([closed, new Promise((r) => setTimeout(r, 2000))]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([closed, new Promise((r) => (timer = setTimeout(r, 2000)))]);
+      clearTimeout(timer);
       channel.destroy();
     },
   };
