@@ -75,7 +75,8 @@ export function buildFileList(root: string, opts: FileListOptions = {}): FileLis
     }
     for (const d of dirents) {
       const rel = dirRel ? `${dirRel}/${d.name}` : d.name;
-      const abs = join(dirAbs, d.name);
+      // Names from readdir need no normalising; path.join cost a third of a no-change walk.
+      const abs = `${dirAbs}${sep}${d.name}`;
       const isDir = d.isDirectory();
       const childScope = rules.childScope(rel, d.name, isDir, scope);
       if (childScope === undefined) continue;

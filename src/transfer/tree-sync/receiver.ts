@@ -26,7 +26,7 @@ import {
 } from 'node:fs';
 import { promisify } from 'node:util';
 import { open, rename, type FileHandle } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import type { IHasher } from 'hash-wasm';
 import { HappierError } from '../../domain/errors.js';
@@ -322,7 +322,7 @@ class TreeReceiver {
   }
 
   private abs(rel: string): string {
-    return join(this.workRoot, rel);
+    return `${this.workRoot}/${rel}`;
   }
 
   private placeDir(id: number, entry: FileEntry): void {
@@ -441,7 +441,8 @@ class TreeReceiver {
 
   private tempPath(parentRel: string): string {
     this.tempCounter += 1;
-    return join(this.workRoot, parentRel, syncTempName(this.syncId, this.tempCounter));
+    const name = syncTempName(this.syncId, this.tempCounter);
+    return parentRel ? `${this.workRoot}/${parentRel}/${name}` : `${this.workRoot}/${name}`;
   }
 
   /** The destination as it is, limited to the synced scope: what may be compared, reused or deleted. */
@@ -456,7 +457,7 @@ class TreeReceiver {
         return;
       }
       for (const d of dirents) {
-        const abs = join(dirAbs, d.name);
+        const abs = `${dirAbs}/${d.name}`;
         if (isSyncTempName(d.name)) {
           // Left by an interrupted sync into this same destination.
           rmSync(abs, { force: true });
