@@ -48,7 +48,7 @@ const PREVIEW_MESSAGES = 12;
 /** Until the handoff coordinator exists, confirming the modal says so in the progress view. */
 export const unavailableHandoff: HandoffRunner = {
   async run(_request, onEvent) {
-    onEvent({ phase: 'preflight', status: 'running' });
+    onEvent({ phase: 'prepare', status: 'running' });
     throw notAvailableYet('handoff', 'the handoff coordinator has not been built into this version; nothing was changed');
   },
 };

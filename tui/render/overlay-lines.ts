@@ -1,6 +1,6 @@
 import type { BrowserState, Mode } from '../state/browser-state.js';
 import { formFields, formProblem, type HandoffField, type HandoffForm } from '../state/handoff-form.js';
-import { HANDOFF_PHASES, PHASE_LABELS, type HandoffProgress, type PhaseStatus } from '../state/handoff-progress.js';
+import { PHASES, PHASE_LABELS, type HandoffProgress, type PhaseStatus } from '../state/handoff-progress.js';
 import { HELP_LINES } from '../state/status-hints.js';
 import type { TextInput } from '../state/text-input.js';
 import type { Line, Span, Tone } from '../view/view.js';
@@ -126,7 +126,7 @@ const STATUS_MARK: Record<PhaseStatus, { text: string; tone: Tone }> = {
 
 export function progressLines(p: HandoffProgress, width: number): Line[] {
   const lines: Line[] = [[{ text: `Handing off to ${p.request.to}`, tone: 'bold' }], []];
-  for (const ph of HANDOFF_PHASES) {
+  for (const ph of PHASES) {
     const st = p.phases[ph];
     const mark = STATUS_MARK[st.status];
     lines.push([

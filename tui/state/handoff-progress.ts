@@ -1,15 +1,14 @@
+import { HANDOFF_PHASES, type HandoffPhase } from '../../src/domain/handoff-journal.js';
 import type { HandoffRequest } from './handoff-form.js';
 
-/** The four phases a user watches; the coordinator's finer steps report into them. */
-export const HANDOFF_PHASES = ['preflight', 'state', 'workspace', 'resume'] as const;
-export type HandoffPhase = (typeof HANDOFF_PHASES)[number];
+export type { HandoffPhase } from '../../src/domain/handoff-journal.js';
 
-export const PHASE_LABELS: Record<HandoffPhase, string> = {
-  preflight: 'Preflight checks',
-  state: 'Stop and move provider state',
-  workspace: 'Workspace transfer',
-  resume: 'Resume on target and commit ownership',
-};
+/** The four phases a user watches, as the handoff coordinator reports them (src/domain/handoff-journal.ts). */
+export const PHASES: readonly HandoffPhase[] = HANDOFF_PHASES.map((p) => p.id);
+
+export const PHASE_LABELS = Object.fromEntries(
+  HANDOFF_PHASES.map((p) => [p.id, p.label.charAt(0).toUpperCase() + p.label.slice(1)]),
+) as Record<HandoffPhase, string>;
 
 export type PhaseStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed';
 
@@ -36,7 +35,7 @@ export function startProgress(request: HandoffRequest): HandoffProgress {
   const pending = { status: 'pending' as const, detail: null };
   return {
     request,
-    phases: { preflight: pending, state: pending, workspace: pending, resume: pending },
+    phases: Object.fromEntries(PHASES.map((ph) => [ph, pending])) as HandoffProgress['phases'],
     error: null,
     finished: false,
   };
@@ -49,9 +48,9 @@ export function applyHandoffEvent(p: HandoffProgress, e: HandoffEvent): HandoffP
 /** A failure marks the running phase (or the first unfinished one) failed and keeps the error in full. */
 export function failProgress(p: HandoffProgress, error: HandoffFailure): HandoffProgress {
   const phase =
-    HANDOFF_PHASES.find((ph) => p.phases[ph].status === 'running') ??
-    HANDOFF_PHASES.find((ph) => p.phases[ph].status === 'pending') ??
-    'resume';
+    PHASES.find((ph) => p.phases[ph].status === 'running') ??
+    PHASES.find((ph) => p.phases[ph].status === 'pending') ??
+    PHASES[PHASES.length - 1]!;
   const detail = p.phases[phase].detail;
   return { ...applyHandoffEvent(p, { phase, status: 'failed', ...(detail ? { detail } : {}) }), error, finished: true };
 }

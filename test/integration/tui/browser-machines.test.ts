@@ -79,8 +79,8 @@ describe('the browser and a real second machine', () => {
     await pane.waitFor('Replace the existing tree on the target?');
     pane.send('y');
     screen = await pane.waitFor((s) => s.includes('Handing off to forge') && s.includes('Enter to close'));
-    expect(screen).toMatch(/✗ Preflight checks/);
-    expect(screen).toMatch(/· Resume on target and commit ownership/);
+    expect(screen).toMatch(/✗ Preparing the target/);
+    expect(screen).toMatch(/· Updating ownership/);
     expect(screen).toContain('error: handoff is not available yet');
     pane.send('Enter');
     await pane.waitFor((s) => !s.includes('Handing off'));

@@ -152,8 +152,8 @@ describe('browser view (headless)', () => {
   it("drives the progress view from the runner's phase events and shows a failure in full", async () => {
     const runner: HandoffRunner = {
       async run(_req, onEvent) {
-        onEvent({ phase: 'preflight', status: 'done' });
-        onEvent({ phase: 'state', status: 'running', detail: 'bundle 3 files' });
+        onEvent({ phase: 'prepare', status: 'done' });
+        onEvent({ phase: 'move', status: 'running', detail: 'bundle 3 files' });
         throw new HappierError('TRANSFER_FAILED', 'the connection to studio dropped', { hint: 'run the handoff again; nothing changed on studio' });
       },
     };
@@ -162,9 +162,10 @@ describe('browser view (headless)', () => {
     await settle((s) => s.includes('‹ studio ›'));
     await key('\r');
     const screen = await settle((s) => s.includes('code: TRANSFER_FAILED'));
-    expect(screen).toMatch(/✓ Preflight checks/);
-    expect(screen).toMatch(/✗ Stop and move provider state\s+bundle 3 files/);
-    expect(screen).toMatch(/· Workspace transfer/);
+    expect(screen).toMatch(/✓ Preparing the target/);
+    expect(screen).toMatch(/✗ Moving the session state\s+bundle 3 files/);
+    expect(screen).toMatch(/· Resuming on the target/);
+    expect(screen).toMatch(/· Updating ownership/);
     expect(screen).toContain('error: the connection to studio dropped');
     expect(screen).toContain('hint: run the handoff again; nothing changed on studio');
     await key('\r');
@@ -178,6 +179,6 @@ describe('browser view (headless)', () => {
     await key('\r');
     const screen = await settle((s) => s.includes('code: INTERNAL'));
     expect(screen).toContain('error: handoff is not available yet');
-    expect(screen).toMatch(/✗ Preflight checks/);
+    expect(screen).toMatch(/✗ Preparing the target/);
   });
 });
