@@ -330,5 +330,9 @@ function handoffKey(state: BrowserState): Step {
   if (!row || row.kind === 'machine') {
     return { state: { ...state, message: info('pick a session (Sessions or Direct tab) to hand off') }, effects: none };
   }
+  if (row.kind === 'session' && !row.view.ownedHere) {
+    const owner = row.view.ownerMachineName ?? 'another machine';
+    return { state: { ...state, message: error(`it is owned by ${owner}, so only ${owner} can hand it off`) }, effects: none };
+  }
   return { state: { ...state, busy: 'checking machines…' }, effects: [{ type: 'prepare-handoff', tab: state.tab, rowId: row.id }] };
 }

@@ -197,3 +197,15 @@ describe('refresh diffing', () => {
     expect(next.tabs.sessions.rows[1]).not.toBe(first.tabs.sessions.rows[1]);
   });
 });
+
+describe('handoff key', () => {
+  it('opens the modal for a session owned here, and says who can hand off one owned elsewhere', () => {
+    const mine = makeSession({ ownerMachineId: SELF });
+    const theirs = makeSession({ ownerMachineId: 'machine-desk' });
+    let r = run(fresh(), { type: 'rows', tab: 'sessions', rows: rowsOf([mine, theirs]) }, 'h');
+    expect(r.effects).toContainEqual({ type: 'prepare-handoff', tab: 'sessions', rowId: mine.id });
+    r = run(r.state, 'j', 'h');
+    expect(r.effects.filter((e) => e.type === 'prepare-handoff')).toHaveLength(0);
+    expect(r.state.message?.text).toBe('it is owned by desktop, so only desktop can hand it off');
+  });
+});
