@@ -3,7 +3,7 @@ import type { DirectSession } from '../../domain/session.js';
 import type { DiscoverOptions, ScanCache } from '../provider.js';
 import { scanTranscriptFile, type ScannedFile } from './claude-file-scan.js';
 import { listTranscripts, type TranscriptFile } from './claude-files.js';
-import { sessionFromState } from './claude-scan-state.js';
+import { isScanState, sessionFromState } from './claude-scan-state.js';
 
 interface Pending {
   readonly file: TranscriptFile;
@@ -35,7 +35,8 @@ export async function discoverClaude(root: string, cache: ScanCache, opts: Disco
     }
     seen.add(file.path);
     const cached = cache.get(file.path);
-    if (cached && cached.size === st.size && cached.mtimeMs === st.mtimeMs) {
+    // A state from an older fold (another `v`) is scanned again rather than trusted.
+    if (cached && cached.size === st.size && cached.mtimeMs === st.mtimeMs && isScanState(cached.state)) {
       if (cached.session) sessions.push(cached.session);
       tick(1);
       continue;

@@ -38,7 +38,7 @@ function readRange(fd: number, from: number, to: number): Buffer {
 function marks(fd: number, offset: number): { head: string; edge: string } {
   const head = readRange(fd, 0, Math.min(HEAD_CHECK_BYTES, offset));
   const edge = readRange(fd, Math.max(0, offset - EDGE_CHECK_BYTES), offset);
-  return { head: `${head.length}:${edge.length}`, edge: hash('sha1', Buffer.concat([head, edge]), 'base64') };
+  return { head: `${head.length}:${hash('sha1', head, 'base64')}`, edge: `${edge.length}:${hash('sha1', edge, 'base64')}` };
 }
 
 /**

@@ -10,6 +10,7 @@ import { looksLikePrompt, oneLine, titleOf, userPromptText, type ClaudeRecord } 
  * continues: counts stay right across incremental reads.
  */
 export interface ClaudeScanState {
+  /** Bumped whenever the fold's rules change, so cached states from older rules are rebuilt. */
   v: 1;
   /**
    * Fingerprints of the file's first bytes and of the bytes just before the offset read so

@@ -146,7 +146,7 @@ describe('discoverClaude with a cache', () => {
 
   it('does not read an unchanged file again (same size and mtime)', async () => {
     const id = randomUUID();
-    const { path } = writeTranscript('/w', lines(userLine(id, '/w', 'one')), id);
+    writeTranscript('/w', lines(userLine(id, '/w', 'one')), id);
     const cache = countingCache();
     await discoverClaude(root, cache);
     await discoverClaude(root, cache);
