@@ -1,5 +1,6 @@
 import { type Dirent, lstatSync, readdirSync, readFileSync, readlinkSync, type Stats } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
+import { checkPeerPath } from '../../domain/path-safety.js';
 import { readGitIgnoreSources, type Env } from './git-config.js';
 import { TreeIgnore, WalkScope } from './ignore-rules.js';
 import type { FileEntry, SkippedEntry, SkippedKind } from './protocol.js';
@@ -80,6 +81,12 @@ export function buildFileList(root: string, opts: FileListOptions = {}): FileLis
       const isDir = d.isDirectory();
       const childScope = rules.childScope(rel, d.name, isDir, scope);
       if (childScope === undefined) continue;
+      if (!checkPeerPath(rel).ok) {
+        // A legal name here (`a\b` on Linux) that a receiver must refuse: one odd name
+        // should not fail the whole sync.
+        if (childScope !== WalkScope.Ignored) skipped.push({ path: rel, kind: 'unsafe-name' });
+        continue;
+      }
       let st: Stats;
       try {
         st = lstatSync(abs);

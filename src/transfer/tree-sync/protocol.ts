@@ -54,7 +54,8 @@ export interface FileEntry {
   readonly target?: string;
 }
 
-export type SkippedKind = 'socket' | 'fifo' | 'char-device' | 'block-device' | 'unreadable';
+/** `unsafe-name`: a name the receiver would refuse (a backslash in it, or too long), left out rather than failing the sync. */
+export type SkippedKind = 'socket' | 'fifo' | 'char-device' | 'block-device' | 'unreadable' | 'unsafe-name';
 
 export interface SkippedEntry {
   readonly path: string;

@@ -42,6 +42,7 @@ describe('tree sync on a real file system', () => {
     symlinkSync('/etc/passwd', join(src, 'link-absolute'));
     symlinkSync('ünïcødé', join(src, 'link-to-dir'));
     execFileSync('mkfifo', [join(src, 'a-fifo')]);
+    write(src, 'back\\slash.txt', 'a legal name on Linux that no receiver may accept');
     utimesSync(join(src, 'plain.txt'), new Date('2020-01-02T03:04:05.678Z'), new Date('2020-01-02T03:04:05.678Z'));
     utimesSync(join(src, 'empty/nested'), new Date('2019-05-05T00:00:00Z'), new Date('2019-05-05T00:00:00Z'));
     const dest = join(tmp.path, 'basic-dest');
@@ -50,10 +51,12 @@ describe('tree sync on a real file system', () => {
 
     const want = treeSnapshot(src);
     want.delete('a-fifo');
+    want.delete('back\\slash.txt');
     expect(treeSnapshot(dest)).toEqual(want);
     expect(r.received.staged).toBe(true);
-    expect(r.sent.skipped).toEqual([{ path: 'a-fifo', kind: 'fifo' }]);
-    expect(r.received.skipped).toEqual([{ path: 'a-fifo', kind: 'fifo' }]);
+    const skipped = [{ path: 'a-fifo', kind: 'fifo' }, { path: 'back\\slash.txt', kind: 'unsafe-name' }];
+    expect(r.sent.skipped).toEqual(skipped);
+    expect(r.received.skipped).toEqual(skipped);
     expect(r.sent.filesSent).toBe(6);
     expect(readdirSync(tmp.path).filter((n) => n.includes('happier-staging'))).toEqual([]);
   });
