@@ -69,8 +69,9 @@ export function startBrowser(view: ViewScreen, services: BrowserServices, opts: 
   const dispatch = (action: Action) => {
     if (quitting) return;
     const step = reduce(state, action);
+    const changed = step.state !== state;
     state = step.state;
-    paint();
+    if (changed) paint();
     for (const e of step.effects) void run(e);
   };
 

@@ -103,9 +103,13 @@ export function createBlessedScreen(opts: BlessedScreenOptions): ViewScreen {
     hidden: true,
     style: { border: opts.color ? { fg: 'cyan' } : {} },
   });
+  let shown = '';
   const modal: ModalPane = {
     open(title, lines, size) {
       const { cols, rows } = sizeOf();
+      const key = `${title}\u0000${size.width}x${size.height}@${cols}x${rows}\u0000${toContent(lines)}`;
+      if (key === shown && !modalBox.hidden) return;
+      shown = key;
       modalBox.width = Math.min(cols, size.width + 2);
       modalBox.height = Math.min(rows, size.height + 2);
       modalBox.setLabel(` ${title} `);
@@ -114,6 +118,7 @@ export function createBlessedScreen(opts: BlessedScreenOptions): ViewScreen {
       modalBox.setFront();
     },
     close() {
+      if (modalBox.hidden) return;
       modalBox.hide();
     },
   };
