@@ -46,6 +46,12 @@ export async function takeOver(ctx: CliContext, direct: DirectSession, probe: Pr
   const store = await ctx.store();
   const existing = store.sessions.findByVendorId(direct.agent, direct.vendorSessionId);
   if (existing) throw alreadyTaken(direct, existing.id);
+  if (!direct.cwd) {
+    // Resume runs the provider from the session's cwd; without one it could never resume.
+    throw new HappierError('PATH_MISSING', `${direct.agent} session ${direct.vendorSessionId} records no working directory`, {
+      hint: 'resume it once with the provider itself from its project directory, then take it over',
+    });
+  }
 
   // A provider's own file (Claude, Codex) can be matched by open file and mtime; OpenCode
   // keeps every session in one database, where only the command line can tell.
