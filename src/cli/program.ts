@@ -16,6 +16,7 @@ import { newCommand } from './commands/new.js';
 import { resumeCommand } from './commands/resume.js';
 import { attachCommand } from './commands/attach.js';
 import { stopCommand } from './commands/stop.js';
+import { handoffCommand } from './commands/handoff.js';
 
 /** `session list` becomes `session_list`: the JSON envelope's kind. */
 function kindOf(cmd: Command): string {
@@ -34,8 +35,10 @@ export function buildProgram(ctx: CliContext): Command {
       writeOut: (s) => ctx.io.stdout.write(s),
       writeErr: (s) => ctx.io.stderr.write(s),
     });
-  program.hook('preAction', (_root, action) => {
+  program.hook('preAction', async (_root, action) => {
     ctx.kind = kindOf(action);
+    // Handoffs a crash left open are finished or undone before commands that read ownership.
+    await (await import('./handoff-wiring.js')).recoverBeforeCommand(ctx, ctx.kind.split('_')[0]!);
   });
 
   program.addCommand(sessionCommand(ctx));
@@ -51,6 +54,7 @@ export function buildProgram(ctx: CliContext): Command {
   program.addCommand(resumeCommand(ctx));
   program.addCommand(attachCommand(ctx));
   program.addCommand(stopCommand(ctx));
+  program.addCommand(handoffCommand(ctx));
 
   program.allowExcessArguments(true).action(async () => {
     if (program.args.length > 0) {

@@ -74,6 +74,33 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    sql: `
+      CREATE TABLE handoff_journal (
+        id TEXT PRIMARY KEY,
+        session_id TEXT NOT NULL,
+        target_machine_id TEXT NOT NULL,
+        step TEXT NOT NULL,
+        open INTEGER NOT NULL DEFAULT 1,
+        source_was_running INTEGER NOT NULL DEFAULT 0,
+        from_epoch INTEGER NOT NULL,
+        plan TEXT NOT NULL,
+        error TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX handoff_journal_open ON handoff_journal (open) WHERE open = 1;
+      CREATE TABLE handoff_pending (
+        handoff_id TEXT PRIMARY KEY,
+        session_id TEXT NOT NULL,
+        state TEXT NOT NULL,
+        undo TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -16,12 +16,19 @@ export function agentCommand(ctx: CliContext): Command {
       } catch {
         // A broken registry must not stop file transfers; the peer then sees no machine id.
       }
-      const { serveAgent } = await import('../../transfer/agent/agent-server.js');
+      const [{ serveAgent }, { registerHandoffHandlers }, { targetDeps }] = await Promise.all([
+        import('../../transfer/agent/agent-server.js'),
+        import('../../handoff/target-handlers.js'),
+        import('../handoff-wiring.js'),
+      ]);
+      let target: ReturnType<typeof targetDeps> | undefined;
       await serveAgent(process.stdin, process.stdout, {
         version: packageInfo().version,
         flavor: 'installed',
         env: ctx.io.env,
         machineId: () => machineId,
+        // Taking a handed-off session needs the registry, which only the installed agent has.
+        extend: (reg) => registerHandoffHandlers(reg, () => (target ??= targetDeps(ctx))),
       });
       process.stdin.destroy();
     });

@@ -26,7 +26,7 @@ export function doctorCommand(ctx: CliContext): Command {
         checkSsh(env, nodeProcessRunner),
         checkProviders(env, nodeProcessRunner),
       ]);
-      const findings = [tmux, ssh, ...providers, checkRegistry(ctx.home)];
+      const findings = [tmux, ssh, ...providers, checkRegistry(ctx.home), ...(await (await import('../doctor/handoff-check.js')).checkInterruptedHandoffs(ctx.home))];
       const code = doctorExitCode(findings);
       if (opts.json) {
         ctx.out(okEnvelope('doctor', { healthy: code === 0, findings }) + '\n');

@@ -1,0 +1,372 @@
+/**
+ * The one handoff coordinator, for the CLI and the TUI alike:
+ * preflight → prepare target → quiesce → move state → workspace → register and resume on
+ * the target → commit on the source → finalize on the target. The journal records each
+ * step after it happened; a failure before the commit undoes the target and gives the
+ * session back to the source.
+ */
+import { AGENTS, type Agent } from '../domain/agent.js';
+import { HappierError, isHappierError } from '../domain/errors.js';
+import { HANDOFF_PHASES, type HandoffPhase } from '../domain/handoff-journal.js';
+import { resolveHandoffOptions, type HandoffFlags, type HandoffOptions } from '../domain/handoff-options.js';
+import { preflightHandoff, type TargetProbe } from '../domain/handoff-preflight.js';
+import { defaultTargetPath, type TargetPathChoice } from '../domain/handoff-target-path.js';
+import type { Machine } from '../domain/machine.js';
+import type { Session } from '../domain/session.js';
+import { unsafeWorkspaceReason } from '../domain/workspace-safety.js';
+import type { StateBundle } from '../providers/provider.js';
+import type { JournalRow } from '../store/handoff-journal-repo.js';
+import type { Peer } from '../transfer/peer-connector.js';
+import { encodeBundle } from './bundle-wire.js';
+import type { HandoffDeps } from './handoff-deps.js';
+import { abortOnTarget, commitOnSource, finalizeOnTarget, record, restartSource } from './handoff-steps.js';
+import type { PrepareResult, RegisterResult } from './target-handlers.js';
+
+export interface HandoffRequest {
+  /** A synced session selector, or a provider's own id for a direct session. */
+  readonly selector: string;
+  readonly to: string;
+  readonly flags: HandoffFlags;
+}
+
+export type PhaseStatus = 'start' | 'done' | 'skipped' | 'failed';
+
+export interface HandoffEvent {
+  readonly phase: HandoffPhase;
+  readonly label: string;
+  readonly status: PhaseStatus;
+  readonly detail?: string;
+}
+
+export interface HandoffPlan {
+  readonly sessionId: string | null;
+  readonly agent: Agent;
+  readonly vendorSessionId: string;
+  readonly direct: 'keep' | 'convert' | null;
+  readonly source: { readonly machineId: string; readonly name: string; readonly cwd: string };
+  readonly target: { readonly machineId: string; readonly name: string; readonly path: string; readonly pathChoice: TargetPathChoice; readonly placement: string };
+  readonly workspace: { readonly enabled: boolean; readonly reason: string; readonly conflict: HandoffOptions['conflict']; readonly ignored: HandoffOptions['ignored']; readonly include: readonly string[] };
+  readonly stateFiles: readonly { readonly path: string; readonly bytes: number }[];
+  readonly notes: readonly string[];
+}
+
+export interface HandoffResult {
+  readonly handoffId: string;
+  readonly dryRun: boolean;
+  readonly plan: HandoffPlan;
+  readonly ownerEpoch: number | null;
+  readonly tmuxSession: string | null;
+  readonly workspaceFiles: number | null;
+  readonly workspaceBytes: number | null;
+  readonly timingsMs: Readonly<Partial<Record<HandoffPhase, number>>>;
+  /** Things that went wrong after the commit (finalize will be retried by the next run). */
+  readonly warnings: readonly string[];
+}
+
+type Subject =
+  | { kind: 'synced'; session: Session; agent: Agent; vendorSessionId: string; cwd: string }
+  | { kind: 'direct'; agent: Agent; vendorSessionId: string; cwd: string; bundle: StateBundle };
+
+const CONNECT_NOTE = 'connecting';
+
+export async function runHandoff(deps: HandoffDeps, req: HandoffRequest, onEvent: (e: HandoffEvent) => void = () => undefined): Promise<HandoffResult> {
+  const settings = deps.settings.settings();
+  const opts = resolveHandoffOptions(settings.handoff, req.flags);
+  const subject = await resolveSubject(deps, req.selector, opts);
+  const self = deps.machines.self();
+  const target = deps.machines.byName(req.to);
+  const unsafe = unsafeWorkspaceReason({
+    cwd: subject.cwd,
+    realCwd: deps.realpath(subject.cwd),
+    homeDir: deps.homeDir,
+    realHome: deps.realpath(deps.homeDir),
+  });
+  const owner = subject.kind === 'synced' ? subject.session.ownerMachineId : self.id;
+  const preflightInput = {
+    agent: subject.agent,
+    ownerMachineId: owner,
+    selfMachineId: self.id,
+    settings,
+    targetName: req.to,
+    target: target && (target.isSelf || target.id === self.id) ? { ...target, isSelf: true } : target,
+    workspaceRequested: opts.workspace,
+    unsafeWorkspace: unsafe,
+  };
+  const started = new Map<HandoffPhase, number>();
+  const timings: Partial<Record<HandoffPhase, number>> = {};
+  const label = (p: HandoffPhase) => HANDOFF_PHASES.find((x) => x.id === p)!.label;
+  const emit = (phase: HandoffPhase, status: PhaseStatus, detail?: string) => {
+    if (status === 'start') started.set(phase, performance.now());
+    if (status === 'done' || status === 'skipped' || status === 'failed') {
+      const t0 = started.get(phase);
+      if (t0 !== undefined) timings[phase] = Math.round(performance.now() - t0);
+    }
+    onEvent({ phase, label: label(phase), status, ...(detail ? { detail } : {}) });
+  };
+
+  emit('prepare', 'start', CONNECT_NOTE);
+  // Refusals that need no connection come first, in preflight's own order.
+  preflightHandoff({ ...preflightInput, probe: { online: true, providers: [subject.agent], happierVersion: '' } });
+  const machine = target!;
+  const { peer, probe } = await reach(deps, machine);
+  const pre = preflightHandoff({ ...preflightInput, probe });
+  const p = peer!;
+  if (!p.info.handlers.rpcs.includes('handoff.register')) {
+    throw new HappierError('PEER_INCOMPATIBLE', `${machine.name} has no happier installed, so it cannot take a session`, {
+      hint: `install happier ${p.info.happierVersion} on ${machine.name} (the uploaded agent can copy files but has no registry)`,
+      details: { reason: 'no-registry', flavor: p.info.flavor },
+    });
+  }
+  if (p.info.machineId && p.info.machineId !== machine.id) {
+    throw new HappierError('PEER_INCOMPATIBLE', `the machine at ${machine.sshTarget} is not ${machine.name} any more (its id changed)`, {
+      hint: `remove and add it again: \`happier machine rm ${machine.name}\`, then \`happier machine add\``,
+      details: { reason: 'machine-id-changed' },
+    });
+  }
+
+  const workspace = pre.workspace;
+  const handoffId = deps.newId();
+  const chosen = defaultTargetPath({ sourceCwd: subject.cwd, sourceHome: deps.homeDir, targetHome: p.info.homeDir, flag: opts.targetPath });
+  const sessionId = subject.kind === 'synced' ? subject.session.id : subject.vendorSessionId;
+  const prepareParams = {
+    handoffId,
+    sessionId,
+    agent: subject.agent,
+    targetPath: chosen.path,
+    workspace,
+    conflict: opts.conflict,
+    confirmed: opts.confirmed,
+  };
+  let look = await p.agent.endpoint.call<PrepareResult>('handoff.prepare', { ...prepareParams, dryRun: true });
+  let confirmed = opts.confirmed;
+  if (look.needsConfirmation) {
+    if (opts.dryRun) {
+      // A dry run shows the plan as it would be once confirmed.
+      look = { ...look, placement: 'replace' };
+    } else if (await deps.confirmReplace(look.needsConfirmation, machine.name)) {
+      confirmed = true;
+      look = await p.agent.endpoint.call<PrepareResult>('handoff.prepare', { ...prepareParams, confirmed, dryRun: true });
+    } else {
+      throw new HappierError('CONFLICT', `${look.needsConfirmation} already exists on ${machine.name}`, {
+        hint: 'confirm replacing it with --yes (the old tree is kept until the new one is complete), or use --conflict sibling',
+        details: { path: look.needsConfirmation },
+      });
+    }
+  }
+
+  const bundle = subject.kind === 'direct' ? subject.bundle : await (await deps.loadProvider(subject.agent)).exportBundle(deps.providerContext, subject.vendorSessionId);
+  const notes = [...pre.notes];
+  if (look.placement === 'sibling') notes.push(`${chosen.path} exists on ${machine.name}, so the session goes to the sibling ${look.targetPath}`);
+  const plan: HandoffPlan = {
+    sessionId: subject.kind === 'synced' ? subject.session.id : null,
+    agent: subject.agent,
+    vendorSessionId: subject.vendorSessionId,
+    direct: subject.kind === 'direct' ? opts.directMode : null,
+    source: { machineId: self.id, name: self.name, cwd: subject.cwd },
+    target: { machineId: machine.id, name: machine.name, path: look.targetPath, pathChoice: chosen.choice, placement: look.placement ?? 'new' },
+    workspace: {
+      enabled: workspace,
+      reason: workspace ? (req.flags.workspace === true ? '--workspace' : 'handoff.workspace setting') : unsafe && opts.workspace ? unsafe : req.flags.workspace === false ? '--no-workspace' : 'handoff.workspace setting is off',
+      conflict: opts.conflict,
+      ignored: opts.ignored,
+      include: opts.ignored === 'include-selected' ? opts.include : [],
+    },
+    stateFiles: bundle.files.map((f) => ({ path: f.path, bytes: f.data.length })),
+    notes,
+  };
+  const base = { handoffId, plan, timingsMs: timings };
+  if (opts.dryRun) {
+    emit('prepare', 'done', 'dry run');
+    return { ...base, dryRun: true, ownerEpoch: null, tmuxSession: null, workspaceFiles: null, workspaceBytes: null, warnings: [] };
+  }
+
+  const fromEpoch = subject.kind === 'synced' ? subject.session.ownerEpoch : 0;
+  deps.journal.open({
+    id: handoffId,
+    sessionId,
+    targetMachineId: machine.id,
+    fromEpoch,
+    plan: {
+      targetName: machine.name,
+      targetPath: look.targetPath,
+      workspace,
+      agent: subject.agent,
+      vendorSessionId: subject.vendorSessionId,
+      directMode: subject.kind === 'direct' ? opts.directMode : null,
+    },
+  });
+
+  let wasRunning = false;
+  let row: JournalRow;
+  let workspaceFiles: number | null = null;
+  let workspaceBytes: number | null = null;
+  let reg: RegisterResult;
+  try {
+    const prepared = await p.agent.endpoint.call<PrepareResult>('handoff.prepare', { ...prepareParams, confirmed, dryRun: false });
+    if (prepared.needsConfirmation || prepared.targetPath !== look.targetPath) {
+      throw new HappierError('CONFLICT', `${look.targetPath} on ${machine.name} changed while the handoff was being prepared`, { hint: 'run the handoff again' });
+    }
+    record(deps, handoffId, 'target-prepared', p);
+    emit('prepare', 'done', `${machine.name}:${look.targetPath}`);
+
+    emit('move', 'start');
+    if (subject.kind === 'synced') {
+      const life = await deps.lifecycle();
+      const { isRunning } = await import('../lifecycle/session-facts.js');
+      wasRunning = await isRunning(life, subject.session);
+      if (wasRunning) {
+        const { stopSession } = await import('../lifecycle/stop-session.js');
+        await stopSession(life, subject.session.id);
+      }
+    }
+    record(deps, handoffId, 'source-quiesced', p, { sourceWasRunning: wasRunning });
+
+    // Exported again after the stop, so the last turns the provider wrote are in it.
+    const finalBundle = subject.kind === 'direct' ? bundle : await (await deps.loadProvider(subject.agent)).exportBundle(deps.providerContext, subject.vendorSessionId);
+    const wire = encodeBundle(finalBundle);
+    await p.agent.endpoint.callRaw('handoff.stage-state', { handoffId, header: wire.header }, wire.body);
+    record(deps, handoffId, 'state-moved', p);
+
+    if (workspace && prepared.workspaceStaging) {
+      const { pushTree } = await import('../transfer/remote-tree-sync.js');
+      const r = await pushTree(p.agent.endpoint, deps.realpath(subject.cwd) ?? subject.cwd, prepared.workspaceStaging, {
+        send: { ignoreRules: true, ...(opts.ignored === 'include-selected' && opts.include.length ? { include: [...opts.include] } : {}), env: deps.env },
+      });
+      workspaceFiles = r.sent.filesSent;
+      workspaceBytes = r.sent.literalBytes + r.sent.matchedBytes;
+      record(deps, handoffId, 'workspace-synced', p);
+    }
+    emit('move', 'done', workspace ? `${bundle.files.length} state file(s) and the workspace` : `${bundle.files.length} state file(s)`);
+
+    emit('resume', 'start');
+    const newSession: Session | null =
+      subject.kind === 'synced'
+        ? { ...subject.session, ownerEpoch: fromEpoch + 1, cwd: look.targetPath, updatedAt: deps.now().toISOString() }
+        : opts.directMode === 'convert'
+          ? convertedSession(deps, subject, look.targetPath, settings.backends.codex.path)
+          : null;
+    reg = await p.agent.endpoint.call<RegisterResult>('handoff.register', {
+      handoffId,
+      session: newSession,
+      resume: subject.kind === 'synced',
+    });
+    row = record(deps, handoffId, 'target-registered', p);
+    emit('resume', reg.tmuxSession ? 'done' : 'skipped', reg.tmuxSession ? `tmux session ${reg.tmuxSession}` : 'a direct session is not started');
+
+    emit('commit', 'start');
+    await commitOnSource(deps, row, p);
+  } catch (err) {
+    const failure = isHappierError(err) ? err : new HappierError('INTERNAL', (err as Error)?.message ?? String(err), { cause: err });
+    const current = deps.journal.get(handoffId)!;
+    if (current.step === 'committed') throw failure;
+    const phase = ([...started.keys()].pop() ?? 'prepare') as HandoffPhase;
+    emit(phase, 'failed', failure.message);
+    const undone = await rollBack(deps, machine, handoffId, subject.kind === 'synced' ? subject.session.id : null, wasRunning);
+    throw new HappierError(failure.code, failure.message, {
+      hint: undone.ok
+        ? `nothing moved: the session stays on ${self.name}${undone.restartNote ? ` (${undone.restartNote})` : ''}${failure.hint ? `; ${failure.hint}` : ''}`
+        : `the handoff was interrupted and is undone by the next happier run, or now with \`happier handoff --recover ${handoffId}\``,
+      details: { ...failure.details, handoffId, rolledBack: undone.ok },
+      cause: err,
+    });
+  }
+
+  const warnings: string[] = [];
+  try {
+    await finalizeOnTarget(deps, deps.journal.get(handoffId)!, await deps.connect(machine));
+  } catch (err) {
+    warnings.push(`${machine.name} has not cleaned up yet (${(err as Error).message}); the next happier run finishes it`);
+  }
+  emit('commit', 'done', subject.kind === 'synced' ? `${machine.name} owns the session (epoch ${fromEpoch + 1})` : `state imported on ${machine.name}`);
+  return {
+    ...base,
+    dryRun: false,
+    ownerEpoch: subject.kind === 'synced' ? fromEpoch + 1 : null,
+    tmuxSession: reg.tmuxSession,
+    workspaceFiles,
+    workspaceBytes,
+    warnings,
+  };
+}
+
+function convertedSession(
+  deps: HandoffDeps,
+  s: Extract<Subject, { kind: 'direct' }>,
+  cwd: string,
+  codexPath: Session['backend'],
+): Session {
+  const at = deps.now().toISOString();
+  return {
+    id: deps.newId(),
+    agent: s.agent,
+    backend: s.agent === 'codex' ? codexPath : 'cli',
+    vendorSessionId: s.vendorSessionId,
+    title: '',
+    cwd,
+    ownerMachineId: '',
+    ownerEpoch: 0,
+    archived: false,
+    createdAt: at,
+    updatedAt: at,
+    lastActivityAt: at,
+    terminal: null,
+  };
+}
+
+/** Undoes the target and gives the session back; reports whether the journal could be closed. */
+async function rollBack(
+  deps: HandoffDeps,
+  machine: Machine,
+  handoffId: string,
+  sessionId: string | null,
+  wasRunning: boolean,
+): Promise<{ ok: boolean; restartNote: string | null }> {
+  let ok = true;
+  try {
+    await abortOnTarget(await deps.connect(machine), handoffId);
+  } catch {
+    ok = false;
+  }
+  const restartNote = wasRunning && sessionId ? await restartSource(deps, sessionId) : null;
+  if (ok) deps.journal.advance(handoffId, 'rolled-back');
+  else deps.journal.noteError(handoffId, 'the target could not be reached to undo');
+  return { ok, restartNote };
+}
+
+async function reach(deps: HandoffDeps, machine: Machine): Promise<{ peer: Peer | null; probe: TargetProbe }> {
+  const presence = await deps.presence(machine.id).catch(() => 'unknown' as const);
+  try {
+    const peer = await deps.connect(machine);
+    return { peer, probe: { online: true, providers: peer.info.providers as Agent[], happierVersion: peer.info.happierVersion } };
+  } catch (err) {
+    if (isHappierError(err) && (err.code === 'HOST_KEY_UNKNOWN' || err.code === 'HOST_KEY_CHANGED' || err.code === 'PEER_INCOMPATIBLE')) throw err;
+    const why = presence === 'offline' ? 'the sync server has not heard from it' : ((err as Error)?.message ?? String(err));
+    return { peer: null, probe: { online: false, reason: why } };
+  }
+}
+
+async function resolveSubject(deps: HandoffDeps, selector: string, opts: HandoffOptions): Promise<Subject> {
+  if (deps.sessions.candidates(selector).length > 0) {
+    const session = deps.sessions.resolve(selector);
+    if (!session.vendorSessionId) {
+      throw new HappierError('NOT_RESUMABLE', `session ${session.id.slice(0, 8)} has no provider id yet, so there is no state to move`, {
+        hint: 'resume it once here so the provider records it, then hand it off',
+        details: { reason: 'missing-id' },
+      });
+    }
+    return { kind: 'synced', session, agent: session.agent, vendorSessionId: session.vendorSessionId, cwd: session.cwd };
+  }
+  for (const agent of AGENTS) {
+    const provider = await deps.loadProvider(agent).catch(() => null);
+    if (!provider || !provider.isVendorId(selector)) continue;
+    try {
+      const bundle = await provider.exportBundle(deps.providerContext, selector);
+      return { kind: 'direct', agent, vendorSessionId: bundle.vendorSessionId, cwd: bundle.sourceCwd, bundle };
+    } catch (err) {
+      if (isHappierError(err) && err.code === 'NOT_FOUND') continue;
+      throw err;
+    }
+  }
+  void opts;
+  return deps.sessions.resolve(selector) as never;
+}
