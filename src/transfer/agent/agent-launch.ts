@@ -57,24 +57,35 @@ export function remoteBundleDir(version: string): string {
 
 const SHA_OF_ARG =
   `node -e 'process.stdout.write(require("crypto").createHash("sha256").update(require("fs").readFileSync(process.argv[1])).digest("hex"))'`;
+const PROBE_MARK = 'HAPPIER-PROBE';
 
-/** One round trip: what is there to run the agent with. */
-export async function probePeer(conn: SshConnection, version: string): Promise<PeerProbe> {
+/**
+ * One exec that starts the agent when it can (an installed happier of this version, or a
+ * bundle already on the peer whose sha256 is the one expected, run by node 20+), and
+ * otherwise reports what the peer has, so the common case costs a single round trip.
+ */
+export function startScript(version: string, sha256: string, forceBundle: boolean): string {
   const f = `${remoteBundleDir(version)}/${BUNDLE_NAME}`;
-  const script = [
-    `v=; if command -v happier >/dev/null 2>&1; then v=$(happier --version 2>/dev/null | head -n 1); fi`,
-    `printf 'happier=%s\\n' "$v"`,
-    `printf 'node=%s\\n' "$(node --version 2>/dev/null)"`,
-    `f="${f}"; if [ -f "$f" ]; then printf 'bundle=%s\\n' "$(${SHA_OF_ARG} "$f" 2>/dev/null)"; fi`,
-  ].join('; ');
-  const r = await conn.run(`sh -c ${shq(script)}`);
-  const fields = new Map<string, string>();
-  for (const line of r.stdout.toString('utf8').split('\n')) {
-    const m = /^(happier|node|bundle)=(.*)$/.exec(line.trim());
-    if (m) fields.set(m[1]!, m[2]!.trim());
-  }
-  const val = (k: string) => fields.get(k) || null;
-  return { happierVersion: val('happier'), nodeVersion: val('node'), bundleSha256: val('bundle') };
+  return [
+    `hv=; h=`,
+    forceBundle
+      ? ``
+      : `if command -v happier >/dev/null 2>&1; then hv=$(happier --version 2>/dev/null | head -n 1); [ "$hv" = ${shq(version)} ] && exec happier agent --stdio; fi`,
+    `nv=$(node --version 2>/dev/null); m=\${nv#v}; m=\${m%%.*}`,
+    `f="${f}"`,
+    `if [ -f "$f" ] && [ "$m" -ge ${MIN_NODE_MAJOR} ] 2>/dev/null; then` +
+      ` h=$( (sha256sum "$f" 2>/dev/null || shasum -a 256 "$f" 2>/dev/null) | cut -c1-64);` +
+      ` [ -n "$h" ] || h=$(${SHA_OF_ARG} "$f" 2>/dev/null);` +
+      ` [ "$h" = ${shq(sha256)} ] && exec node "$f" --stdio; fi`,
+    `printf '${PROBE_MARK} happier=%s node=%s bundle=%s\\n' "$hv" "$nv" "$h"`,
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+export function parseProbe(line: string): PeerProbe {
+  const field = (k: string) => new RegExp(`${k}=(\\S*)`).exec(line)?.[1] || null;
+  return { happierVersion: field('happier'), nodeVersion: field('node'), bundleSha256: field('bundle') };
 }
 
 export function nodeMajor(version: string | null): number | null {
@@ -138,14 +149,25 @@ function findBundle(): string | undefined {
 }
 
 export async function launchRemoteAgent(conn: SshConnection, opts: LaunchOptions): Promise<RemoteAgent> {
-  const probe = await probePeer(conn, opts.localVersion);
-  let command: string;
-  let via: RemoteAgent['via'];
+  let bundle: AgentBundle | undefined = opts.bundle;
+  try {
+    bundle ??= localAgentBundle({});
+  } catch (err) {
+    // Without a local bundle, only an installed happier on the peer can serve.
+    if (opts.forceBundle) throw err;
+  }
   let uploaded = false;
-  if (!opts.forceBundle && probe.happierVersion === opts.localVersion) {
-    command = `exec happier agent --stdio`;
-    via = 'installed';
-  } else {
+  for (;;) {
+    const channel = await conn.exec(`sh -c ${shq(startScript(opts.localVersion, bundle?.sha256 ?? 'none', !!opts.forceBundle))}`);
+    const started = await startOrProbe(channel, conn.host.alias);
+    if (started.kind === 'agent') return attachAgent(started.channel, started.prefix, conn.host.alias, opts, uploaded, started.stderr, started.closed);
+    if (uploaded) {
+      throw new HappierError('PEER_INCOMPATIBLE', `the agent uploaded to ${conn.host.alias} does not start`, {
+        hint: 'check the peer’s home directory and node installation; set HAPPIER_DEBUG=1 for details',
+        details: { reason: 'agent-not-started', probe: started.probe },
+      });
+    }
+    const probe = started.probe;
     const major = nodeMajor(probe.nodeVersion);
     if (major === null) {
       throw new HappierError('PEER_INCOMPATIBLE', `${conn.host.alias} has neither happier ${opts.localVersion} nor node on its PATH`, {
@@ -159,32 +181,67 @@ export async function launchRemoteAgent(conn: SshConnection, opts: LaunchOptions
         details: { reason: 'node-too-old', nodeVersion: probe.nodeVersion },
       });
     }
-    const bundle = opts.bundle ?? localAgentBundle({});
-    if (probe.bundleSha256 !== bundle.sha256) {
-      await uploadAgentBundle(conn, bundle.bytes, bundle.sha256, opts.localVersion);
-      uploaded = true;
-    }
-    command = `exec node "${remoteBundleDir(opts.localVersion)}/${BUNDLE_NAME}" --stdio`;
-    via = 'bundle';
+    bundle ??= localAgentBundle({});
+    await uploadAgentBundle(conn, bundle.bytes, bundle.sha256, opts.localVersion);
+    uploaded = true;
   }
-  const channel = await conn.exec(`sh -c ${shq(command)}`);
-  return attachAgent(channel, conn.host.alias, opts, via, uploaded);
 }
 
-async function attachAgent(
-  channel: ClientChannel,
-  alias: string,
-  opts: LaunchOptions,
-  via: RemoteAgent['via'],
-  uploaded: boolean,
-): Promise<RemoteAgent> {
+type Started =
+  | { kind: 'agent'; channel: ClientChannel; prefix: Buffer; stderr: () => string; closed: Promise<void> }
+  | { kind: 'probe'; probe: PeerProbe };
+
+/** Reads the start script's first words: the agent's banner, or the probe line. */
+function startOrProbe(channel: ClientChannel, alias: string): Promise<Started> {
   let stderr = '';
   channel.stderr.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString('utf8')).slice(-8192);
   });
   const closed = new Promise<void>((resolve) => channel.once('close', () => resolve()));
+  return new Promise((resolve, reject) => {
+    let seen = Buffer.alloc(0);
+    const onData = (d: Buffer) => {
+      seen = Buffer.concat([seen, d]);
+      const found = afterBanner(seen);
+      if (found) {
+        channel.off('data', onData);
+        channel.pause();
+        resolve({ kind: 'agent', channel, prefix: found.rest, stderr: () => stderr, closed });
+        return;
+      }
+      const at = seen.indexOf(PROBE_MARK);
+      const nl = at >= 0 ? seen.indexOf('\n', at) : -1;
+      if (nl >= 0) {
+        channel.off('data', onData);
+        channel.on('data', () => undefined);
+        resolve({ kind: 'probe', probe: parseProbe(seen.toString('utf8', at, nl)) });
+      } else if (seen.length > 65536) {
+        channel.off('data', onData);
+        channel.destroy();
+        reject(new HappierError('PROTOCOL', `the agent on ${alias} printed something else: ${seen.toString('utf8', 0, 200)}`, { hint: 'check the peer’s shell start-up files for output' }));
+      }
+    };
+    channel.on('data', onData);
+    void closed.then(() =>
+      reject(
+        new HappierError('PEER_INCOMPATIBLE', `the agent on ${alias} exited before it started: ${stderr.trim().split('\n').slice(-3).join(' ') || 'no output'}`, {
+          hint: 'set HAPPIER_DEBUG=1 and retry',
+          details: { reason: 'agent-exited' },
+        }),
+      ),
+    );
+  });
+}
 
-  const prefix = await readBanner(channel, alias, () => stderr, closed);
+async function attachAgent(
+  channel: ClientChannel,
+  prefix: Buffer,
+  alias: string,
+  opts: LaunchOptions,
+  uploaded: boolean,
+  stderr: () => string,
+  closed: Promise<void>,
+): Promise<RemoteAgent> {
   const endpoint = new AgentEndpoint(channel, { side: 'client', ...(opts.handlers ? { handlers: opts.handlers } : {}) });
   endpoint.attach(channel, prefix);
   channel.resume();
@@ -209,45 +266,17 @@ async function attachAgent(
   return {
     endpoint,
     info,
-    via,
+    via: info.flavor === 'installed' ? 'installed' : 'bundle',
     uploaded,
-    stderr: () => stderr,
+    stderr,
     close: async () => {
       endpoint.close();
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([closed, new Promise((r) => (timer = setTimeout(r, 2000)))]);
-      clearTimeout(timer);
+      let t: NodeJS.Timeout | undefined;
+      await Promise.race([closed, new Promise((r) => (t = setTimeout(r, 2000)))]);
+      clearTimeout(t);
       channel.destroy();
     },
   };
-}
-
-/** Reads until the agent's banner; a login shell may print before it. */
-function readBanner(channel: ClientChannel, alias: string, stderr: () => string, closed: Promise<void>): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    let seen = Buffer.alloc(0);
-    const onData = (d: Buffer) => {
-      seen = Buffer.concat([seen, d]);
-      const found = afterBanner(seen);
-      if (found) {
-        channel.off('data', onData);
-        channel.pause();
-        resolve(found.rest);
-      } else if (seen.length > 65536) {
-        channel.off('data', onData);
-        reject(new HappierError('PROTOCOL', `the agent on ${alias} printed something else: ${seen.toString('utf8', 0, 200)}`, { hint: 'check the peer’s shell start-up files for output' }));
-      }
-    };
-    channel.on('data', onData);
-    void closed.then(() =>
-      reject(
-        new HappierError('PEER_INCOMPATIBLE', `the agent on ${alias} exited before it started: ${stderr().trim().split('\n').slice(-3).join(' ') || 'no output'}`, {
-          hint: 'run `happier machine ping` with HAPPIER_DEBUG=1 for details',
-          details: { reason: 'agent-exited' },
-        }),
-      ),
-    );
-  });
 }
 
 /** Single-quotes for sh. */
