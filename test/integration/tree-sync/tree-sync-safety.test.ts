@@ -130,6 +130,54 @@ function md5(p: string): string {
   return createHash('md5').update(readFileSync(p)).digest('hex');
 }
 
+describe('verification', () => {
+  it('a delta whose result does not hash right is fetched again as a whole file', async () => {
+    const { dest } = setup();
+    mkdirSync(dest);
+    writeFileSync(join(dest, 'f.txt'), 'old content of the file');
+    const pair = createChannelPair({ encode: true });
+    const receiving = receiveTree(dest, pair.b);
+    const ch = pair.a;
+    await ch.send({ t: 'hello', v: 1, syncId: 'x' });
+    await ch.send(rowsMsg([file('f.txt', 11)]));
+    await ch.send({ t: 'entries-end', count: 1, rootMode: 0o755, rootMtimeMs: 0, skipped: [] });
+    const needs: boolean[] = [];
+    for await (const msg of ch) {
+      if (msg.t === 'need') {
+        needs.push(msg.data !== undefined);
+        const ops = new OpWriter(false);
+        ops.literal(Buffer.from('new content'));
+        // First answer: right bytes, wrong hash, as a weak+strong collision would produce.
+        await ch.send({ t: 'data', id: msg.id, data: ops.take(), end: true, ...(msg.data ? { hash: '0'.repeat(32) } : {}) });
+      }
+      if (msg.t === 'done') break;
+    }
+    const r = await receiving;
+    expect(needs).toEqual([true, false]);
+    expect(r.verifyRetries).toBe(1);
+    expect(readFileSync(join(dest, 'f.txt'), 'utf8')).toBe('new content');
+    expect(readdirSync(dest)).toEqual(['f.txt']);
+  });
+
+  it('a sender refuses a receiver that asks for something that is not a file', async () => {
+    const src = join(tmp.path, 'refuse-src');
+    write(src, 'a/b.txt', 'b');
+    const pair = createChannelPair();
+    const sending = sendTree(src, pair.a, { ignoreRules: false });
+    const seen: string[] = [];
+    try {
+      for await (const msg of pair.b) {
+        seen.push(msg.t);
+        if (msg.t === 'entries-end') await pair.b.send({ t: 'need', id: 0, blockSize: 0, basisSize: 0 });
+      }
+    } catch {
+      // The sender tears the channel down once it has said why.
+    }
+    await expect(sending).rejects.toThrow(/not a file/);
+    expect(seen.at(-1)).toBe('abort');
+  });
+});
+
 describe('an interrupted sync', () => {
   const src = join(tmp.path, 'cut-src');
   for (let i = 0; i < 120; i++) write(src, `d${i % 7}/file-${i}.txt`, `version one of ${i}\n`.repeat(20 + i));
