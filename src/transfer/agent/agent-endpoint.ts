@@ -63,7 +63,9 @@ export class HandlerRegistry {
   }
 }
 
-export const DEFAULT_WINDOW = 4 * 1024 * 1024;
+export const DEFAULT_WINDOW = 16 * 1024 * 1024;
+/** Queued small frames are written together once they reach this size (or at the end of the turn). */
+const COALESCE_BYTES = 128 * 1024;
 
 export interface WireError {
   code: string;
@@ -234,6 +236,9 @@ export class AgentEndpoint {
   private nextRequest = 1;
   private nextStream: number;
   private drained: Promise<void> | undefined;
+  private queued: Buffer[] = [];
+  private queuedBytes = 0;
+  private flushSoon: NodeJS.Immediate | undefined;
   private failure: HappierError | undefined;
   private helloWaiter!: { resolve: (h: unknown) => void; reject: (e: Error) => void };
   private settleClosed!: (err: HappierError | undefined) => void;
@@ -298,6 +303,7 @@ export class AgentEndpoint {
   close(): void {
     if (this.failure) return;
     try {
+      this.flush();
       this.output.write(encodeFrame(FrameType.GOODBYE, 0, undefined));
       this.output.end();
     } catch {
@@ -313,10 +319,27 @@ export class AgentEndpoint {
     this.writeControl(frame);
   }
 
-  /** @internal */
+  /**
+   * @internal Small frames written in one turn of the event loop leave as one write: over
+   * SSH every write is its own encrypted packet and syscall, which dominated the cost of
+   * syncing many small files. Large frames go straight out, after whatever is queued.
+   */
   writeControl(frame: Buffer): void {
     if (this.failure) return;
-    if (!this.output.write(frame) && !this.drained) {
+    this.queued.push(frame);
+    this.queuedBytes += frame.length;
+    if (this.queuedBytes >= COALESCE_BYTES) this.flush();
+    else this.flushSoon ??= setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    if (this.flushSoon) clearImmediate(this.flushSoon);
+    this.flushSoon = undefined;
+    if (this.queued.length === 0 || this.failure) return;
+    const out = this.queued.length === 1 ? this.queued[0]! : Buffer.concat(this.queued, this.queuedBytes);
+    this.queued = [];
+    this.queuedBytes = 0;
+    if (!this.output.write(out) && !this.drained) {
       this.drained = new Promise<void>((resolve) => {
         const done = () => {
           this.output.off('drain', done);
