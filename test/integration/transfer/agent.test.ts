@@ -108,6 +108,30 @@ describe('the remote agent over a real sshd', () => {
     }
   });
 
+  it('runs the peer’s installed happier of the same version instead of uploading', async () => {
+    const bin = join(tmp.path, 'installed-bin');
+    mkdirSync(bin, { recursive: true });
+    const launcher = new URL('../../../bin/happier', import.meta.url).pathname;
+    writeFileSync(join(bin, 'happier'), `#!/bin/sh\nexec ${process.execPath} ${launcher} "$@"\n`);
+    chmodSync(bin, 0o755);
+    chmodSync(join(bin, 'happier'), 0o755);
+    chmodSync(tmp.path, 0o755);
+    const withHappier = await startSshd({ path: `${bin}:/usr/bin:/bin` });
+    try {
+      writeFileSync(sshEnv.env.HAPPIER_KNOWN_HOSTS!, `${peer.knownHostsLine}\n${withHappier.knownHostsLine}\n`);
+      const peers = connector();
+      const p = await peers.connect(address(withHappier));
+      expect(p.agent.via).toBe('installed');
+      expect(p.agent.uploaded).toBe(false);
+      expect(p.info).toMatchObject({ flavor: 'installed', happierVersion: VERSION });
+      expect(p.info.machineId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(existsSync(join(withHappier.home, '.happier', 'agent'))).toBe(false);
+      await peers.closeAll();
+    } finally {
+      await withHappier.stop();
+    }
+  });
+
   it('carries many file streams at once, big and small, each checked by hash', async () => {
     const peers = connector();
     const p = await peers.connect(address(peer));
