@@ -199,8 +199,8 @@ export function startBrowser(view: ViewScreen, services: BrowserServices, opts: 
       }
       case 'run-handoff':
         try {
-          await services.handoff.run(e.request, (event) => dispatch({ type: 'handoff-event', event }));
-          dispatch({ type: 'handoff-finished' });
+          const result = await services.handoff.run(e.request, (event) => dispatch({ type: 'handoff-event', event }));
+          dispatch({ type: 'handoff-finished', warnings: result ? result.warnings : [] });
         } catch (err) {
           const m = failureMessage(err);
           dispatch({

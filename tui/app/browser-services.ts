@@ -14,7 +14,8 @@ export interface TerminalLender {
  * a thrown HappierError is shown in full.
  */
 export interface HandoffRunner {
-  run(request: HandoffRequest, onEvent: (event: HandoffEvent) => void): Promise<void>;
+  /** Resolves once ownership has moved; warnings are things left to tidy after the commit. */
+  run(request: HandoffRequest, onEvent: (event: HandoffEvent) => void): Promise<{ warnings: readonly string[] } | void>;
 }
 
 export type WatchTarget = 'registry' | 'providers';

@@ -4,6 +4,7 @@ import { AGENTS, type Agent } from '../../src/domain/agent.js';
 import { HappierError } from '../../src/domain/errors.js';
 import { needsLiveness, viewSession } from '../../src/domain/session-view.js';
 import { unsafeWorkspaceReason } from '../../src/domain/workspace-safety.js';
+import type { HandoffDeps } from '../../src/handoff/handoff-deps.js';
 import type { LifecycleDeps } from '../../src/lifecycle/lifecycle-deps.js';
 import type { Machine } from '../../src/domain/machine.js';
 import type { DirectSession, Session } from '../../src/domain/session.js';
@@ -14,7 +15,7 @@ import type { SessionsRepo } from '../../src/store/sessions-repo.js';
 import type { SettingsRepo } from '../../src/store/settings-repo.js';
 import { directRow, machineRow, sessionRow, UNKNOWN_STATUS, type BrowserRow, type DirectRow, type MachineStatus } from '../state/browser-rows.js';
 import type { PreviewMessage } from '../state/browser-state.js';
-import { openHandoffForm, type HandoffForm, type HandoffSubject } from '../state/handoff-form.js';
+import { openHandoffForm, type HandoffForm, type HandoffRequest, type HandoffSubject } from '../state/handoff-form.js';
 import type { BrowserServices, HandoffRunner, TerminalLender } from './browser-services.js';
 import { watchForChanges } from './live-watch.js';
 import { notAvailableYet } from './not-available.js';
@@ -41,6 +42,8 @@ export interface BrowserHost {
   scanDirect?(): Promise<readonly DirectSession[]>;
   /** `happier direct takeover`'s checks and record. */
   takeover?(direct: DirectSession): Promise<Session>;
+  /** The handoff coordinator's world, wired as `happier handoff` wires it; close() lets the peers go. */
+  handoffDeps?(confirmReplace: HandoffDeps['confirmReplace']): Promise<{ deps: HandoffDeps; close: () => Promise<void> }>;
 }
 
 const PREVIEW_MESSAGES = 12;
@@ -52,6 +55,37 @@ export const unavailableHandoff: HandoffRunner = {
     throw notAvailableYet('handoff', 'the handoff coordinator has not been built into this version; nothing was changed');
   },
 };
+
+/**
+ * The modal's request, run by the one handoff coordinator the CLI uses. The modal has
+ * already asked about replace, so the coordinator is told the answer rather than asking.
+ */
+export function coordinatorRunner(host: Required<Pick<BrowserHost, 'handoffDeps'>>): HandoffRunner {
+  return {
+    async run(request: HandoffRequest, onEvent) {
+      const { deps, close } = await host.handoffDeps(async () => request.confirmed);
+      try {
+        const { runHandoff } = await import('../../src/handoff/handoff-coordinator.js');
+        const s = request.subject;
+        const selector = s.kind === 'session' ? s.key : s.vendorSessionId!;
+        const flags = {
+          workspace: request.workspace,
+          conflict: request.conflict,
+          yes: request.confirmed,
+          ignored: request.ignored,
+          include: request.include,
+          ...(request.directMode ? { directMode: request.directMode } : {}),
+        };
+        const result = await runHandoff(deps, { selector, to: request.to, flags }, (e) =>
+          onEvent({ phase: e.phase, status: e.status === 'start' ? 'running' : e.status, ...(e.detail ? { detail: e.detail } : {}) }),
+        );
+        return { warnings: result.warnings };
+      } finally {
+        await close();
+      }
+    },
+  };
+}
 
 function realpathOrNull(path: string): string | null {
   try {
@@ -209,7 +243,7 @@ export function coreServices(host: BrowserHost): BrowserServices {
       });
       return openHandoffForm({ subject, machines, settings: store.settings.settings(), unsafeWorkspace: unsafe });
     },
-    handoff: unavailableHandoff,
+    handoff: host.handoffDeps ? coordinatorRunner({ handoffDeps: host.handoffDeps.bind(host) }) : unavailableHandoff,
     async watch(onChange) {
       const { loadProvider } = await providers();
       const roots: string[] = [];

@@ -143,6 +143,7 @@ export function progressLines(p: HandoffProgress, width: number): Line[] {
   } else if (p.finished) {
     lines.push([]);
     lines.push([{ text: `done: ${p.request.to} now owns the session`, tone: 'good' }]);
+    for (const w of p.warnings) for (const l of wrap(`warning: ${w}`, width)) lines.push([{ text: l, tone: 'warn' }]);
   }
   if (p.finished) lines.push([], [{ text: 'Enter to close', tone: 'dim' }]);
   return lines;

@@ -38,7 +38,7 @@ export type Action =
   | { readonly type: 'handoff-open'; readonly form: HandoffForm }
   | { readonly type: 'handoff-event'; readonly event: HandoffEvent }
   | { readonly type: 'handoff-failed'; readonly failure: HandoffFailure }
-  | { readonly type: 'handoff-finished' }
+  | { readonly type: 'handoff-finished'; readonly warnings?: readonly string[] }
   | { readonly type: 'apply-filter'; readonly tab: TabId; readonly query: string };
 
 export interface Step {
@@ -94,7 +94,7 @@ export function reduce(state: BrowserState, action: Action): Step {
           ? applyHandoffEvent(p, action.event)
           : action.type === 'handoff-failed'
             ? failProgress(p, action.failure)
-            : finishProgress(p);
+            : finishProgress(p, action.warnings ?? []);
       return { state: { ...state, mode: { kind: 'progress', progress } }, effects: none };
     }
   }

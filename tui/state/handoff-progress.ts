@@ -29,6 +29,8 @@ export interface HandoffProgress {
   readonly phases: Readonly<Record<HandoffPhase, { readonly status: PhaseStatus; readonly detail: string | null }>>;
   readonly error: HandoffFailure | null;
   readonly finished: boolean;
+  /** Left to tidy after ownership moved; the next happier run finishes them. */
+  readonly warnings: readonly string[];
 }
 
 export function startProgress(request: HandoffRequest): HandoffProgress {
@@ -38,6 +40,7 @@ export function startProgress(request: HandoffRequest): HandoffProgress {
     phases: Object.fromEntries(PHASES.map((ph) => [ph, pending])) as HandoffProgress['phases'],
     error: null,
     finished: false,
+    warnings: [],
   };
 }
 
@@ -55,6 +58,6 @@ export function failProgress(p: HandoffProgress, error: HandoffFailure): Handoff
   return { ...applyHandoffEvent(p, { phase, status: 'failed', ...(detail ? { detail } : {}) }), error, finished: true };
 }
 
-export function finishProgress(p: HandoffProgress): HandoffProgress {
-  return { ...p, finished: true };
+export function finishProgress(p: HandoffProgress, warnings: readonly string[] = []): HandoffProgress {
+  return { ...p, finished: true, warnings };
 }

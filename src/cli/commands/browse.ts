@@ -42,6 +42,7 @@ export async function browseOrList(ctx: CliContext): Promise<void> {
           ]);
           return takeOver(ctx, direct, procProcessProbe());
         },
+        handoffDeps: async (confirmReplace) => (await import('../handoff-wiring.js')).handoffDeps(ctx, confirmReplace),
       },
       { color: colorEnabled(io.env, true) },
     );

@@ -62,7 +62,7 @@ afterAll(async () => {
 });
 
 describe('the browser and a real second machine', () => {
-  it('shows the peer online with its providers, and disables it in the handoff modal when it lacks the provider', async () => {
+  it('shows peers online with their providers, disables one without the provider, and shows a refused handoff in full', async () => {
     pane = startPane({ argv: [process.execPath, HAPPIER_BIN], env, cols: 100, rows: 30, cwd: home });
     await pane.waitFor('port the auth service');
     pane.send('3');
@@ -74,14 +74,16 @@ describe('the browser and a real second machine', () => {
     expect(screen).toMatch(/● forge/);
     expect(screen).toMatch(/Destination\s+‹ forge ›/);
 
-    // Replace asks first; then the progress view shows the four phases and the error in full.
+    // Replace asks first; then the coordinator runs, and its refusal is shown in full:
+    // forge answers over SSH but has no happier installed to take the session.
     pane.send('Down', 'Down', 'Right', 'Enter');
     await pane.waitFor('Replace the existing tree on the target?');
     pane.send('y');
-    screen = await pane.waitFor((s) => s.includes('Handing off to forge') && s.includes('Enter to close'));
+    screen = await pane.waitFor((s) => s.includes('Handing off to forge') && s.includes('Enter to close'), 20_000);
     expect(screen).toMatch(/✗ Preparing the target/);
     expect(screen).toMatch(/· Updating ownership/);
-    expect(screen).toContain('error: handoff is not available yet');
+    expect(screen).toContain('error: forge has no happier installed, so it cannot take a session');
+    expect(screen).toContain('code: PEER_INCOMPATIBLE');
     pane.send('Enter');
     await pane.waitFor((s) => !s.includes('Handing off'));
   });
