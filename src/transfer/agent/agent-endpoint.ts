@@ -9,7 +9,7 @@
  */
 import type { Readable, Writable } from 'node:stream';
 import { ERROR_CODES, HappierError, type ErrorCode } from '../../domain/errors.js';
-import { encodeFrame, FrameDecoder, FrameType, type Frame } from './frame-codec.js';
+import { encodeFrame, encodeFrameHead, FrameDecoder, FrameType, type Frame } from './frame-codec.js';
 import { decodeMessage, encodeMessage } from './message-codec.js';
 
 export interface Message {
@@ -66,6 +66,8 @@ export class HandlerRegistry {
 export const DEFAULT_WINDOW = 16 * 1024 * 1024;
 /** Queued small frames are written together once they reach this size (or at the end of the turn). */
 const COALESCE_BYTES = 128 * 1024;
+/** Bodies at least this big are written as they are rather than copied into a frame. */
+const LARGE_BODY = 64 * 1024;
 
 export interface WireError {
   code: string;
@@ -119,9 +121,15 @@ export class AgentStream {
     while (this.sendCredit <= 0 && !this.failure) await new Promise<void>((r) => this.creditWaiters.push(r));
     if (this.failure) throw this.failure;
     if (this.localEnded) throw new HappierError('PROTOCOL', `stream ${this.method} was already ended`);
-    const frame = encodeFrame(FrameType.DATA, this.id, header, body);
-    this.sendCredit -= frame.length;
-    await this.endpoint.writeBulk(frame);
+    if (body && body.length >= LARGE_BODY) {
+      const head = encodeFrameHead(FrameType.DATA, this.id, header, body.length);
+      this.sendCredit -= head.length + body.length;
+      await this.endpoint.writeBulk(head, body);
+    } else {
+      const frame = encodeFrame(FrameType.DATA, this.id, header, body);
+      this.sendCredit -= frame.length;
+      await this.endpoint.writeBulk(frame);
+    }
   }
 
   /** A plain object that may hold Buffers (see message-codec). */
@@ -312,11 +320,15 @@ export class AgentEndpoint {
     this.shutdown(undefined);
   }
 
-  /** @internal */
-  async writeBulk(frame: Buffer): Promise<void> {
+  /** @internal A large `body` is written as its own buffer, right after the queued frames and its head. */
+  async writeBulk(frame: Buffer, body?: Buffer): Promise<void> {
     while (this.drained) await this.drained;
     if (this.failure) throw this.failure;
     this.writeControl(frame);
+    if (body) {
+      this.flush();
+      if (!this.failure) this.writeOut(body);
+    }
   }
 
   /**
@@ -339,6 +351,10 @@ export class AgentEndpoint {
     const out = this.queued.length === 1 ? this.queued[0]! : Buffer.concat(this.queued, this.queuedBytes);
     this.queued = [];
     this.queuedBytes = 0;
+    this.writeOut(out);
+  }
+
+  private writeOut(out: Buffer): void {
     if (!this.output.write(out) && !this.drained) {
       this.drained = new Promise<void>((resolve) => {
         const done = () => {

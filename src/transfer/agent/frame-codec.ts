@@ -39,15 +39,20 @@ export interface Frame {
 const PREFIX = 13;
 
 export function encodeFrame(type: FrameType, stream: number, header: unknown, body?: Buffer): Buffer {
+  const head = encodeFrameHead(type, stream, header, body?.length ?? 0);
+  return body?.length ? Buffer.concat([head, body], head.length + body.length) : head;
+}
+
+/** Everything of a frame but its body, for writing a large body without copying it. */
+export function encodeFrameHead(type: FrameType, stream: number, header: unknown, bodyLength: number): Buffer {
   const json = header === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(header), 'utf8');
-  const bodyLen = body?.length ?? 0;
   const head = Buffer.allocUnsafe(PREFIX + json.length);
-  head.writeUInt32BE(9 + json.length + bodyLen, 0);
+  head.writeUInt32BE(9 + json.length + bodyLength, 0);
   head.writeUInt8(type, 4);
   head.writeUInt32BE(stream, 5);
   head.writeUInt32BE(json.length, 9);
   json.copy(head, PREFIX);
-  return bodyLen ? Buffer.concat([head, body!], head.length + bodyLen) : head;
+  return head;
 }
 
 /** Turns a byte stream into frames; feed it chunks as they arrive. */
