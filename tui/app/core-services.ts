@@ -15,8 +15,9 @@ import type { SessionsRepo } from '../../src/store/sessions-repo.js';
 import type { SettingsRepo } from '../../src/store/settings-repo.js';
 import { directRow, machineRow, sessionRow, UNKNOWN_STATUS, type BrowserRow, type DirectRow, type MachineStatus } from '../state/browser-rows.js';
 import type { PreviewMessage } from '../state/browser-state.js';
-import { openHandoffForm, type HandoffForm, type HandoffRequest, type HandoffSubject } from '../state/handoff-form.js';
-import type { BrowserServices, HandoffRunner, TerminalLender } from './browser-services.js';
+import { openHandoffForm, type HandoffForm, type HandoffSubject } from '../state/handoff-form.js';
+import type { BrowserServices, TerminalLender } from './browser-services.js';
+import { coordinatorRunner, unavailableHandoff } from './handoff-runners.js';
 import { watchForChanges } from './live-watch.js';
 import { notAvailableYet } from './not-available.js';
 
@@ -47,45 +48,6 @@ export interface BrowserHost {
 }
 
 const PREVIEW_MESSAGES = 12;
-
-/** Until the handoff coordinator exists, confirming the modal says so in the progress view. */
-export const unavailableHandoff: HandoffRunner = {
-  async run(_request, onEvent) {
-    onEvent({ phase: 'prepare', status: 'running' });
-    throw notAvailableYet('handoff', 'the handoff coordinator has not been built into this version; nothing was changed');
-  },
-};
-
-/**
- * The modal's request, run by the one handoff coordinator the CLI uses. The modal has
- * already asked about replace, so the coordinator is told the answer rather than asking.
- */
-export function coordinatorRunner(host: Required<Pick<BrowserHost, 'handoffDeps'>>): HandoffRunner {
-  return {
-    async run(request: HandoffRequest, onEvent) {
-      const { deps, close } = await host.handoffDeps(async () => request.confirmed);
-      try {
-        const { runHandoff } = await import('../../src/handoff/handoff-coordinator.js');
-        const s = request.subject;
-        const selector = s.kind === 'session' ? s.key : s.vendorSessionId!;
-        const flags = {
-          workspace: request.workspace,
-          conflict: request.conflict,
-          yes: request.confirmed,
-          ignored: request.ignored,
-          include: request.include,
-          ...(request.directMode ? { directMode: request.directMode } : {}),
-        };
-        const result = await runHandoff(deps, { selector, to: request.to, flags }, (e) =>
-          onEvent({ phase: e.phase, status: e.status === 'start' ? 'running' : e.status, ...(e.detail ? { detail: e.detail } : {}) }),
-        );
-        return { warnings: result.warnings };
-      } finally {
-        await close();
-      }
-    },
-  };
-}
 
 function realpathOrNull(path: string): string | null {
   try {
@@ -243,7 +205,7 @@ export function coreServices(host: BrowserHost): BrowserServices {
       });
       return openHandoffForm({ subject, machines, settings: store.settings.settings(), unsafeWorkspace: unsafe });
     },
-    handoff: host.handoffDeps ? coordinatorRunner({ handoffDeps: host.handoffDeps.bind(host) }) : unavailableHandoff,
+    handoff: host.handoffDeps ? coordinatorRunner(host.handoffDeps.bind(host)) : unavailableHandoff,
     async watch(onChange) {
       const { loadProvider } = await providers();
       const roots: string[] = [];

@@ -4,7 +4,7 @@ import { viewSession } from '../../../../src/domain/session-view.js';
 import { startBrowser, type BrowserHandle } from '../../../../tui/app/browser-app.js';
 import { HappierError } from '../../../../src/domain/errors.js';
 import type { HandoffRunner } from '../../../../tui/app/browser-services.js';
-import { unavailableHandoff } from '../../../../tui/app/core-services.js';
+import { unavailableHandoff } from '../../../../tui/app/handoff-runners.js';
 import { machineRow, sessionRow, UNKNOWN_STATUS, type MachineRow } from '../../../../tui/state/browser-rows.js';
 import { createBlessedScreen } from '../../../../tui/view/blessed-screen.js';
 import { headlessTerminal, type HeadlessTerminal } from '../../../helpers/headless-terminal.js';
