@@ -96,6 +96,17 @@ describe('happier machine add/list/ping/rm against a real sshd', () => {
     expect(json(off.stdout).error).toMatchObject({ code: 'MACHINE_OFFLINE', reason: 'timeout', machine: 'silent-a' });
   });
 
+  it('trusts a peer whose host key went missing from known_hosts, only when asked', async () => {
+    writeFileSync(env.HAPPIER_KNOWN_HOSTS!, '');
+    const refused = await runHappier(['machine', 'ping', 'box', '--json'], env);
+    expect(json(refused.stdout).error).toMatchObject({ code: 'HOST_KEY_UNKNOWN', fingerprint: expect.stringMatching(/^SHA256:/) });
+    const trusted = await runHappier(['machine', 'trust', 'box'], env);
+    expect(trusted.code).toBe(0);
+    expect(trusted.stderr).toMatch(/accepted the host key of box: SHA256:/);
+    expect(readFileSync(env.HAPPIER_KNOWN_HOSTS!, 'utf8').trim()).toBe(peer.knownHostsLine);
+    expect((await runHappier(['machine', 'ping', 'box'], env)).code).toBe(0);
+  });
+
   it('forgets a machine with rm, after which it is unknown', async () => {
     const rm = await runHappier(['machine', 'rm', 'box'], env);
     expect(rm.code).toBe(0);
