@@ -10,7 +10,7 @@ export interface BrowserLayout {
   readonly side: boolean;
 }
 
-/** Where everything goes for a terminal of this size; 80x24 keeps a 12-line list (header and 11 rows). */
+/** Where everything goes for a terminal of this size; 80x24 keeps 12 session rows under the header. */
 export function browserLayout(cols: number, rows: number): BrowserLayout {
   const width = Math.max(20, cols);
   const height = Math.max(8, rows);

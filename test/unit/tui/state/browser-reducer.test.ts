@@ -209,3 +209,14 @@ describe('handoff key', () => {
     expect(r.state.message?.text).toBe('it is owned by desktop, so only desktop can hand it off');
   });
 });
+
+describe('preview scrolling', () => {
+  it('scrolls the transcript preview up with K and back down with J, never below the newest line', () => {
+    const s = makeSession();
+    let r = run(fresh(), { type: 'rows', tab: 'sessions', rows: rowsOf([s]) });
+    r = run(r.state, { type: 'preview', preview: { rowId: s.id, status: 'ready', messages: [], note: null, scroll: 0 } }, 'K', 'K');
+    expect(r.state.preview?.scroll).toBe(6);
+    r = run(r.state, 'J', 'J', 'J');
+    expect(r.state.preview?.scroll).toBe(0);
+  });
+});
