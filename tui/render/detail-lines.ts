@@ -1,9 +1,8 @@
-import { relativeTime } from '../../src/cli/output/relative-time.js';
 import { explainResumeBlock, resumeLabel } from '../../src/domain/resume-eligibility.js';
 import type { BrowserRow } from '../state/browser-rows.js';
 import type { Preview } from '../state/browser-state.js';
 import type { Line } from '../view/view.js';
-import { fit, sanitize, wrap } from './text-fit.js';
+import { fit, relativeTime, sanitize, wrap } from './text-fit.js';
 
 export interface DetailContext {
   readonly now: Date;

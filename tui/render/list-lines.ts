@@ -1,10 +1,9 @@
-import { relativeTime } from '../../src/cli/output/relative-time.js';
 import { resumeLabel } from '../../src/domain/resume-eligibility.js';
 import type { BrowserRow } from '../state/browser-rows.js';
 import type { TabState } from '../state/browser-state.js';
 import type { TabId } from '../state/tabs.js';
 import type { Line, Span, Tone } from '../view/view.js';
-import { fit, sanitize } from './text-fit.js';
+import { fit, relativeTime, sanitize } from './text-fit.js';
 
 interface Column {
   readonly header: string;
