@@ -247,6 +247,7 @@ export class AgentEndpoint {
   private queued: Buffer[] = [];
   private queuedBytes = 0;
   private flushSoon: NodeJS.Immediate | undefined;
+  private readonly running = new Set<Promise<void>>();
   private failure: HappierError | undefined;
   private helloWaiter!: { resolve: (h: unknown) => void; reject: (e: Error) => void };
   private settleClosed!: (err: HappierError | undefined) => void;
@@ -305,6 +306,16 @@ export class AgentEndpoint {
     this.streams.set(id, s);
     this.writeControl(encodeFrame(FrameType.OPEN, id, { method, params }));
     return s;
+  }
+
+  /**
+   * Resolves once every handler still running has finished (they clean up after a lost
+   * connection: temporary files, staging), or after `timeoutMs`.
+   */
+  async settled(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.running]), new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+    clearTimeout(timer);
   }
 
   /** Says goodbye and ends the output; the peer then exits. */
@@ -390,9 +401,12 @@ export class AgentEndpoint {
       case FrameType.HELLO:
         this.helloWaiter.resolve(f.header);
         return;
-      case FrameType.REQUEST:
-        void this.serveRequest(f);
+      case FrameType.REQUEST: {
+        const running = this.serveRequest(f);
+        this.running.add(running);
+        void running.finally(() => this.running.delete(running));
         return;
+      }
       case FrameType.RESPONSE:
       case FrameType.ERROR: {
         const p = this.pending.get(f.stream);
@@ -447,10 +461,12 @@ export class AgentEndpoint {
       s.abort(new HappierError('PROTOCOL', `the peer does not know the stream ${String(method)}`, { hint: 'update happier on the peer' }));
       return;
     }
-    handler(s, params, { endpoint: this, body: undefined }).then(
+    const running = handler(s, params, { endpoint: this, body: undefined }).then(
       (result) => s.end(result),
       (err) => s.abort(err),
     );
+    this.running.add(running);
+    void running.finally(() => this.running.delete(running));
   }
 
   private shutdown(err: HappierError | undefined): void {

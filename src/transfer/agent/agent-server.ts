@@ -69,6 +69,8 @@ export async function serveAgent(input: Readable, output: Writable, opts: AgentS
     () => undefined,
   );
   const err = await endpoint.closed;
+  // A cut connection leaves handlers cleaning up (temporary files, staging); let them finish.
+  await endpoint.settled(10_000);
   if (err && !(err instanceof HappierError && err.details.reason === 'connection-lost')) {
     process.stderr.write(`happier agent: ${err.message}\n`);
   }

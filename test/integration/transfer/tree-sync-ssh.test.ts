@@ -165,7 +165,10 @@ describe('tree sync between two machines over a real sshd', () => {
     const err = await failure(sync);
     expect(err.code).toBe('TRANSFER_FAILED');
     await cutPeers.closeAll();
-    await new Promise((r) => setTimeout(r, 300));
+    // The peer's agent notices the cut and removes its half-built staging copy before it exits.
+    const leftovers = () => readdirSync(parent).filter((n) => n.includes('.happier-staging-'));
+    for (let i = 0; i < 300 && leftovers().length > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(leftovers()).toEqual([]);
     expect(existsSync(dest)).toBe(false);
 
     // An existing tree cut during an update holds only complete files, each old or new.
@@ -191,11 +194,13 @@ describe('tree sync between two machines over a real sshd', () => {
     p2.ssh.destroy();
     expect((await failure(update)).code).toBe('TRANSFER_FAILED');
     await again.closeAll();
-    await new Promise((r) => setTimeout(r, 300));
+    const temps = () => Object.keys(snapshot(dest)).filter((p) => p.split('/').pop()!.startsWith('.happier-tmp-'));
+    for (let i = 0; i < 300 && temps().length > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(temps()).toEqual([]);
     const now = snapshot(dest);
     let changed = 0;
     for (const [path, entry] of Object.entries(now)) {
-      if (entry.type !== 'file' || path.split('/').pop()!.startsWith('.happier-tmp-')) continue;
+      if (entry.type !== 'file') continue;
       expect([before[path]?.hash, after[path]?.hash]).toContain(entry.hash);
       if (entry.hash === after[path]?.hash) changed++;
     }
