@@ -37,4 +37,24 @@ describe('handoff from the browser', () => {
     expect(m.sourceSession(session.id)?.ownerMachineId).not.toBe(session.ownerMachineId);
     expect(m.targetSessions().map((s: { id: string }) => s.id)).toContain(session.id);
   });
+
+  it('hands a direct session over as it is (keep), from the Direct tab', async () => {
+    const { vendorId } = m.claudeTranscript(join(m.srcHome, 'kiosk'));
+    const p = pane!;
+    p.send('2');
+    await p.waitFor(/~\/kiosk\s/);
+    p.send('/');
+    p.type('kiosk');
+    p.send('Enter', 'h');
+    let screen = await p.waitFor((s) => /Destination\s+‹ desk ›/.test(s) && s.includes('[ Hand off ]'), 15_000);
+    expect(screen).toMatch(/Direct session\s+‹ keep: move provider state only ›/);
+    p.send('Enter');
+    screen = await p.waitFor((s) => s.includes('Handing off to desk') && s.includes('Enter to close'), 30_000);
+    expect(screen).toContain('done: desk now owns the session');
+    p.send('Enter');
+    const onDesk = m.onTarget(['direct', 'list', '--json']);
+    expect(onDesk.code, onDesk.stderr).toBe(0);
+    const direct = JSON.parse(onDesk.stdout).data.directSessions as { vendorSessionId: string; takenOver: string | null }[];
+    expect(direct.find((d) => d.vendorSessionId === vendorId)).toMatchObject({ takenOver: null });
+  });
 });
