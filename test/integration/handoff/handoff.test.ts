@@ -116,8 +116,15 @@ describe('happier handoff between two machines over a real sshd', () => {
     expect(dry.stdout).toMatch(/state: {5}1 file\(s\)/);
     expect(m.sourceSession(s.id)!.ownerEpoch).toBe(0);
 
-    const r = await m.json(['handoff', s.id, '--to', 'desk', '--workspace']);
-    expect(r.code, r.stderr).toBe(0);
+    const jl = await m.run(['handoff', s.id, '--to', 'desk', '--workspace', '--jsonl']);
+    expect(jl.code, jl.stderr).toBe(0);
+    const lines = jl.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.slice(0, -1).map((e) => `${e.phase}:${e.status}`)).toEqual([
+      'prepare:start', 'prepare:done', 'move:start', 'move:done', 'resume:start', 'resume:done', 'commit:start', 'commit:done',
+    ]);
+    expect(lines[0]).toMatchObject({ kind: 'handoff_event', label: 'preparing the target' });
+    const r = { body: lines.at(-1) };
+    expect(r.body.ok).toBe(true);
     expect(r.body.data.plan.workspace).toMatchObject({ enabled: false, reason: 'the workspace is your home directory' });
     expect(r.body.data.plan.target.path).toBe(m.targetHome);
     expect(r.body.data.workspaceFiles).toBeNull();

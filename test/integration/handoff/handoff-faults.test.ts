@@ -1,0 +1,123 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { twoMachines, type TwoMachines } from './two-machines.js';
+
+let m: TwoMachines;
+let targetId: string;
+let n = 0;
+// Doctor asks each provider CLI for its version; the fakes never exit, echo does at once.
+const quickDoctor = { HAPPIER_CLAUDE_BIN: '/bin/echo', HAPPIER_CODEX_BIN: '/bin/echo', HAPPIER_OPENCODE_BIN: '/bin/echo' };
+
+beforeAll(async () => {
+  m = await twoMachines('happier-handoff-faults-');
+  targetId = (await m.json(['machine', 'list'])).body.data.machines.find((x: any) => x.name === 'desk').id;
+});
+
+afterAll(async () => {
+  await m?.stop();
+});
+
+/** A running session with a workspace and a real transcript, ready to be handed off. */
+async function runningSession() {
+  const cwd = join(m.srcHome, 'code', `fault-${++n}`);
+  mkdirSync(join(cwd, 'src'), { recursive: true });
+  writeFileSync(join(cwd, 'src', 'main.ts'), 'console.log(1);\n');
+  const t = m.claudeTranscript(cwd);
+  const s = m.addSession({ cwd, vendorSessionId: t.vendorId });
+  const r = await m.run(['resume', s.id, '--detached']);
+  expect(r.code, r.stderr).toBe(0);
+  return { s, t, cwd };
+}
+
+/** After recovery: one owner in both registries, the transcript as it was, nothing staged anywhere. */
+async function expectSettled(x: Awaited<ReturnType<typeof runningSession>>, owner: 'source' | 'target') {
+  const here = m.sourceSession(x.s.id)!;
+  const there = m.targetSessions().find((s: any) => s.id === x.s.id);
+  const list = (await m.json(['session', 'list', '--all'])).body.data.sessions.find((s: any) => s.id === x.s.id);
+  if (owner === 'source') {
+    expect(here.ownerMachineId).not.toBe(targetId);
+    expect(here.ownerEpoch).toBe(0);
+    expect(there === undefined || there.ownerMachineId !== targetId).toBe(true);
+    // It was running before the handoff, so it runs here again.
+    expect(list.active).toBe(true);
+  } else {
+    expect(here).toMatchObject({ ownerMachineId: targetId, ownerEpoch: 1 });
+    expect(there).toMatchObject({ ownerMachineId: targetId, ownerEpoch: 1, active: true });
+    expect(list.active).toBe(false);
+  }
+  expect(readFileSync(x.t.path)).toEqual(x.t.bytes);
+  expect(m.leftovers()).toEqual([]);
+  expect((await m.json(['doctor'], quickDoctor)).body.data.findings.filter((f: any) => f.check === 'handoff' && f.status !== 'ok')).toEqual([]);
+}
+
+const SOURCE_STEPS: [string, 'source' | 'target'][] = [
+  ['target-prepared', 'source'],
+  ['source-quiesced', 'source'],
+  ['state-moved', 'source'],
+  ['workspace-synced', 'source'],
+  ['target-registered', 'target'],
+  ['committed', 'target'],
+];
+
+describe('a handoff interrupted at every step is finished or undone by the next happier run', () => {
+  it.each(SOURCE_STEPS)('the source process dies after %s', async (step, owner) => {
+    const x = await runningSession();
+    const r = await m.run(['handoff', x.s.id, '--to', 'desk', '--workspace'], { HAPPIER_FAILPOINT: `${step}:exit` });
+    expect(r.code).toBe(137);
+    const doctor = await m.json(['doctor'], quickDoctor);
+    expect(doctor.body.data.findings.find((f: any) => f.check === 'handoff')).toMatchObject({ status: 'warn', fix: expect.stringContaining('happier handoff --recover') });
+    const next = await m.run(['session', 'list']);
+    expect(next.stderr).toContain(owner === 'source' ? 'undid the interrupted handoff' : 'finished the interrupted handoff');
+    await expectSettled(x, owner);
+  });
+
+  it.each(['target-prepared', 'state-moved', 'workspace-synced'])('the connection is cut after %s: rolled back at once', async (step) => {
+    const x = await runningSession();
+    const r = await m.json(['handoff', x.s.id, '--to', 'desk', '--workspace'], { HAPPIER_FAILPOINT: `${step}:cut` });
+    expect(r.code).toBe(1);
+    expect(r.body.error).toMatchObject({ rolledBack: true });
+    expect(r.body.error.hint).toContain('nothing moved');
+    await expectSettled(x, 'source');
+  });
+
+  it('the connection is cut after the target registered: the commit still happens and the target is finalized', async () => {
+    const x = await runningSession();
+    const r = await m.json(['handoff', x.s.id, '--to', 'desk', '--workspace'], { HAPPIER_FAILPOINT: 'target-registered:cut' });
+    expect(r.code, r.stderr).toBe(0);
+    await m.run(['session', 'list']);
+    await expectSettled(x, 'target');
+  });
+
+  it.each([
+    ['agent-prepare', 'source'],
+    ['agent-stage', 'source'],
+    ['agent-register', 'source'],
+  ] as const)('the target agent dies in %s: rolled back at once', async (point, owner) => {
+    const x = await runningSession();
+    m.targetFailpoint(`${point}:exit`);
+    try {
+      const r = await m.json(['handoff', x.s.id, '--to', 'desk', '--workspace']);
+      expect(r.code).toBe(1);
+    } finally {
+      m.targetFailpoint(null);
+    }
+    await m.run(['session', 'list']);
+    await expectSettled(x, owner);
+  });
+
+  it('the target agent dies while finalizing: the session has moved, and the next run cleans up', async () => {
+    const x = await runningSession();
+    m.targetFailpoint('agent-finalize:exit');
+    let r;
+    try {
+      r = await m.json(['handoff', x.s.id, '--to', 'desk', '--workspace']);
+    } finally {
+      m.targetFailpoint(null);
+    }
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.body.data.warnings[0]).toContain('has not cleaned up yet');
+    await m.run(['session', 'list']);
+    await expectSettled(x, 'target');
+  });
+});
