@@ -13,5 +13,8 @@ export async function openBrowser(host: BrowserHost, opts: { color: boolean }): 
     await app.done;
   } finally {
     await services.close();
+    // A peer check still waiting on an unanswering machine must not keep the user from
+    // their shell after they quit; everything that matters has been written by now.
+    setTimeout(() => process.exit(), 500).unref();
   }
 }
