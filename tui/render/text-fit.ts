@@ -1,9 +1,9 @@
 // The CLI's own pure text helpers, so the browser measures, cuts and dates text exactly
 // as `session list` does. They are the only things tui/ takes from src/cli/, and only here.
-import { padEnd, textWidth, truncateEnd, truncateStart } from '../../src/cli/output/text-width.js';
+import { padEnd, textWidth, truncateEnd, truncateStart } from '../../src/domain/text-width.js';
 
-export { padEnd, sanitize, textWidth } from '../../src/cli/output/text-width.js';
-export { relativeTime } from '../../src/cli/output/relative-time.js';
+export { padEnd, sanitize, textWidth } from '../../src/domain/text-width.js';
+export { relativeTime } from '../../src/domain/relative-time.js';
 
 /** Exactly `width` columns: cut (from the end, or the start for paths) and padded. */
 export function fit(text: string, width: number, cut: 'end' | 'start' = 'end'): string {

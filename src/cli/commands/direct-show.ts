@@ -7,8 +7,8 @@ import { parseMessageCount } from '../message-count-option.js';
 import { directSessionJson, humanSize } from '../output/direct-table.js';
 import { okEnvelope } from '../output/json-envelope.js';
 import { formatMessagePreview, messageJson } from '../output/message-preview.js';
-import { relativeTime } from '../output/relative-time.js';
-import { sanitize } from '../output/text-width.js';
+import { relativeTime } from '../../domain/relative-time.js';
+import { sanitize } from '../../domain/text-width.js';
 
 const DEFAULT_MESSAGES = 10;
 

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { AGENTS, type Agent } from '../../domain/agent.js';
 import type { CliContext } from '../context.js';
 import { lifecycleDeps } from '../lifecycle-wiring.js';
-import { sanitize } from '../output/text-width.js';
+import { sanitize } from '../../domain/text-width.js';
 import { attachOrSayHow, printStarted } from './session-started.js';
 
 interface NewOptions {

@@ -5,7 +5,7 @@ import { outputWidth } from '../cli-io.js';
 import type { CliContext } from '../context.js';
 import { okEnvelope } from '../output/json-envelope.js';
 import { formatPairingTable, untilText } from '../output/server-output.js';
-import { sanitize } from '../output/text-width.js';
+import { sanitize } from '../../domain/text-width.js';
 import { PAIR_TTL_DEFAULT_SEC, PAIR_TTL_MAX_SEC } from '../../server/code-rules.js';
 import { openClient } from './server.js';
 

@@ -3,9 +3,9 @@ import { HappierError } from '../../domain/errors.js';
 import { filterViews, needsLiveness, viewSession } from '../../domain/session-view.js';
 import type { CliContext } from '../context.js';
 import { lifecycleDeps } from '../lifecycle-wiring.js';
-import { relativeTime } from '../output/relative-time.js';
+import { relativeTime } from '../../domain/relative-time.js';
 import { tildePath } from '../output/session-table.js';
-import { sanitize, truncateEnd } from '../output/text-width.js';
+import { sanitize, truncateEnd } from '../../domain/text-width.js';
 import { attachOrSayHow, canAttach, printStarted } from './session-started.js';
 
 export function resumeCommand(ctx: CliContext): Command {

@@ -3,7 +3,7 @@ import { HappierError } from '../../domain/errors.js';
 import type { Session } from '../../domain/session.js';
 import type { CliContext } from '../context.js';
 import { okEnvelope } from '../output/json-envelope.js';
-import { sanitize } from '../output/text-width.js';
+import { sanitize } from '../../domain/text-width.js';
 import { resolveView } from './session-show.js';
 
 type Change = (s: Session, now: string) => Session;

@@ -3,9 +3,9 @@ import { resumeLabel, explainResumeBlock } from '../../domain/resume-eligibility
 import { needsLiveness, viewSession, type SessionView } from '../../domain/session-view.js';
 import type { CliContext } from '../context.js';
 import { okEnvelope } from '../output/json-envelope.js';
-import { relativeTime } from '../output/relative-time.js';
+import { relativeTime } from '../../domain/relative-time.js';
 import { sessionJson } from '../output/session-json.js';
-import { sanitize } from '../output/text-width.js';
+import { sanitize } from '../../domain/text-width.js';
 import { HappierError } from '../../domain/errors.js';
 import type { Transcript } from '../../providers/provider.js';
 import { outputWidth } from '../cli-io.js';

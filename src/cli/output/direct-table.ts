@@ -1,9 +1,9 @@
 import type { ChalkInstance } from 'chalk';
 import type { DirectSession } from '../../domain/session.js';
-import { relativeTime } from './relative-time.js';
+import { relativeTime } from '../../domain/relative-time.js';
 import { tildePath } from './session-table.js';
 import { formatTable, type Column } from './table-layout.js';
-import { sanitize } from './text-width.js';
+import { sanitize } from '../../domain/text-width.js';
 
 export interface DirectRow {
   readonly session: DirectSession;

@@ -1,6 +1,6 @@
 import type { HandoffEvent, HandoffPlan, HandoffResult } from '../../handoff/handoff-coordinator.js';
 import { sshHappierLine } from '../../../shell/ssh-line.js';
-import { sanitize } from './text-width.js';
+import { sanitize } from '../../domain/text-width.js';
 
 const CHOICE: Record<HandoffPlan['target']['pathChoice'], string> = {
   flag: 'from --target-path',

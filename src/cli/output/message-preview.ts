@@ -1,7 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { TranscriptMessage } from '../../providers/provider.js';
-import { relativeTime } from './relative-time.js';
-import { sanitize, truncateEnd } from './text-width.js';
+import { relativeTime } from '../../domain/relative-time.js';
+import { sanitize, truncateEnd } from '../../domain/text-width.js';
 
 const MAX_LINES_PER_MESSAGE = 6;
 

@@ -1,7 +1,7 @@
 import type { ChalkInstance } from 'chalk';
-import { relativeTime } from './relative-time.js';
+import { relativeTime } from '../../domain/relative-time.js';
 import { formatTable } from './table-layout.js';
-import { sanitize } from './text-width.js';
+import { sanitize } from '../../domain/text-width.js';
 
 export interface PresenceRow {
   readonly machineId: string;

@@ -2,10 +2,10 @@ import type { ChalkInstance } from 'chalk';
 import { resumeLabel } from '../../domain/resume-eligibility.js';
 import { shortestUniquePrefixes } from '../../domain/session-selector.js';
 import type { SessionView } from '../../domain/session-view.js';
-import { relativeTime } from './relative-time.js';
+import { relativeTime } from '../../domain/relative-time.js';
 import { tildePath } from './session-table.js';
 import { formatTable, type Column } from './table-layout.js';
-import { sanitize } from './text-width.js';
+import { sanitize } from '../../domain/text-width.js';
 
 const COLUMNS: readonly Column[] = [
   { header: 'ID' },

@@ -1,4 +1,4 @@
-import { padEnd, textWidth, truncateEnd, truncateStart } from './text-width.js';
+import { padEnd, textWidth, truncateEnd, truncateStart } from '../../domain/text-width.js';
 
 export interface Column {
   readonly header: string;

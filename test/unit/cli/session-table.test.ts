@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { colorEnabled, makeChalk } from '../../../src/cli/output/color.js';
-import { relativeTime } from '../../../src/cli/output/relative-time.js';
+import { relativeTime } from '../../../src/domain/relative-time.js';
 import { formatSessionPlain, formatSessionTable } from '../../../src/cli/output/session-table.js';
 import { DEFAULT_SETTINGS } from '../../../src/domain/settings.js';
 import { viewSession } from '../../../src/domain/session-view.js';
-import { textWidth } from '../../../src/cli/output/text-width.js';
+import { textWidth } from '../../../src/domain/text-width.js';
 import { makeSession } from '../../helpers/session-factory.js';
 
 const now = new Date('2026-11-22T12:00:00.000Z');

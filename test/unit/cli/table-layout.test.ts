@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fitColumns, formatTable } from '../../../src/cli/output/table-layout.js';
-import { sanitize, textWidth, truncateEnd, truncateStart } from '../../../src/cli/output/text-width.js';
+import { sanitize, textWidth, truncateEnd, truncateStart } from '../../../src/domain/text-width.js';
 
 describe('text width', () => {
   it('counts wide characters as two columns and combining marks as none', () => {
