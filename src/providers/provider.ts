@@ -1,5 +1,6 @@
 import type { Agent } from '../domain/agent.js';
 import type { ProcessRunner } from '../domain/process-runner.js';
+import type { ScanCache } from '../domain/scan-cache.js';
 import type { DirectSession } from '../domain/session.js';
 
 /**
@@ -13,24 +14,7 @@ export interface ProviderContext {
   readonly runner: ProcessRunner;
 }
 
-/** One cached scan result per transcript file, kept in the registry between runs. */
-export interface ScanCacheEntry {
-  readonly path: string;
-  readonly size: number;
-  readonly mtimeMs: number;
-  /** Byte offset up to which the file has been read; a grown file is read from here. */
-  readonly offset: number;
-  /** Provider-specific summary state (title candidates, counts), JSON-serialisable. */
-  readonly state: unknown;
-  readonly session: DirectSession | null;
-}
-
-export interface ScanCache {
-  get(path: string): ScanCacheEntry | undefined;
-  put(entry: ScanCacheEntry): void;
-  /** Drops entries under `root` whose paths were not seen in the latest scan. */
-  prune(agent: Agent, seen: ReadonlySet<string>): void;
-}
+export type { ScanCache, ScanCacheEntry } from '../domain/scan-cache.js';
 
 /** Optional extras for a scan; a provider may ignore them. */
 export interface DiscoverOptions {

@@ -1,6 +1,6 @@
 import type { Agent } from '../domain/agent.js';
 import type { DirectSession } from '../domain/session.js';
-import type { ScanCache, ScanCacheEntry } from '../providers/provider.js';
+import type { ScanCache, ScanCacheEntry } from '../domain/scan-cache.js';
 import type { Registry } from './registry.js';
 
 interface ScanCacheRow {
