@@ -31,6 +31,18 @@ export function missingProviderBins(): ProviderAgent[] {
 export const MOCK_API_KEY = 'sk-ant-mock-happier-test-key-0123456789abcdef';
 export const MOCK_MODEL_NAME = 'mock-model';
 
+const DEAD_PROXY_URL = 'http://127.0.0.1:9';
+const DEAD_PROXY: Record<string, string> = {
+  HTTPS_PROXY: DEAD_PROXY_URL,
+  HTTP_PROXY: DEAD_PROXY_URL,
+  ALL_PROXY: DEAD_PROXY_URL,
+  https_proxy: DEAD_PROXY_URL,
+  http_proxy: DEAD_PROXY_URL,
+  all_proxy: DEAD_PROXY_URL,
+  NO_PROXY: '127.0.0.1,localhost',
+  no_proxy: '127.0.0.1,localhost',
+};
+
 export interface ProviderSandbox {
   readonly name: string;
   /** The sandbox HOME; every provider root lives inside it. */
@@ -104,6 +116,8 @@ export function createProviderSandbox(name: string, home: string, opts: SandboxO
     DISABLE_ERROR_REPORTING: '1',
     DISABLE_AUTOUPDATER: '1',
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    // The TUI otherwise fetches the official plugin marketplace from downloads.claude.ai.
+    CLAUDE_CODE_DISABLE_OFFICIAL_MARKETPLACE_AUTOINSTALL: '1',
     // Codex
     CODEX_HOME: codexHome,
     MOCK_API_KEY,
@@ -113,6 +127,11 @@ export function createProviderSandbox(name: string, home: string, opts: SandboxO
     OPENCODE_DISABLE_SHARE: '1',
     OPENCODE_DISABLE_LSP_DOWNLOAD: '1',
     OPENCODE_DISABLE_DEFAULT_PLUGINS: '1',
+    // `opencode run` otherwise asks registry.npmjs.org about @opencode-ai/plugin and friends.
+    npm_config_offline: 'true',
+    // The last guard of "127.0.0.1 only": anything a CLI still sends elsewhere goes to a
+    // closed local port and fails at once (e.g. the Codex TUI's announcement_tip.toml).
+    ...DEAD_PROXY,
     // happier on this machine
     HAPPIER_HOME: happierHome,
     HAPPIER_CLAUDE_BIN: PROVIDER_BINS.claude,
@@ -172,8 +191,13 @@ stream_max_retries = 0
 [analytics]
 enabled = false
 
+# Otherwise Codex syncs its curated plugins from github.com and chatgpt.com at start-up.
+[features]
+plugins = false
+
 [tui]
 resume_cwd = "current"
+show_tooltips = false
 ${projects}`;
   writeFileSync(join(dir, 'config.toml'), toml);
 }
