@@ -10,6 +10,7 @@ import { MACHINE_COLUMNS, machineRow, pingLine, reasonText, type MachineStatus }
 import { formatTable } from '../output/table-layout.js';
 import { packageInfo } from '../package-info.js';
 import { openPeers } from '../peer-access.js';
+import { providersOnPath } from '../../transfer/agent/providers-on-path.js';
 
 const LIST_TIMEOUT_MS = 5_000;
 
@@ -52,7 +53,7 @@ function selfStatus(ctx: CliContext, m: Machine): MachineStatus {
     latencyMs: null,
     version: packageInfo().version,
     node: process.version,
-    providers: [],
+    providers: providersOnPath(ctx.io.env),
     agent: null,
   };
 }
