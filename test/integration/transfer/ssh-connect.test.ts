@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HappierError } from '../../../src/domain/errors.js';
@@ -117,6 +117,22 @@ describe('SSH connections against a real sshd', () => {
     // Through the jump, the server sees the connection come from its own address.
     expect(r.stdout.toString()).toMatch(/^127\.0\.0\.1 \d+ 127\.0\.0\.1 \d+/);
     jumped.close();
+  });
+
+  it('logs in with a key held by ssh-agent (SSH_AUTH_SOCK) when no identity file is given', async () => {
+    writeFileSync(knownHosts, peer.knownHostsLine + '\n');
+    const { spawn, execFileSync } = await import('node:child_process');
+    const sock = join(tmp.path, 'agent.sock');
+    const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
+    try {
+      for (let i = 0; i < 200 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 10));
+      execFileSync('ssh-add', ['-q', peer.clientKey], { env: { ...process.env, SSH_AUTH_SOCK: sock }, stdio: 'ignore' });
+      const conn = await connectSsh({ target: `${peer.user}@127.0.0.1:${peer.port}` }, { ...env, env: { ...env.env, SSH_AUTH_SOCK: sock } });
+      expect((await conn.run('id -un')).stdout.toString().trim()).toBe(peer.user);
+      conn.close();
+    } finally {
+      agent.kill();
+    }
   });
 
   it('reports a refused port as MACHINE_OFFLINE and a wrong key as an auth failure', async () => {
