@@ -224,7 +224,7 @@ export async function runHandoff(deps: HandoffDeps, req: HandoffRequest, onEvent
     // Exported again after the stop, so the last turns the provider wrote are in it.
     const finalBundle = subject.kind === 'direct' ? bundle : await (await deps.loadProvider(subject.agent)).exportBundle(deps.providerContext, subject.vendorSessionId);
     const wire = encodeBundle(finalBundle);
-    await p.agent.endpoint.callRaw('handoff.stage-state', { handoffId, header: wire.header }, wire.body);
+    await sendState(p, handoffId, wire);
     record(deps, handoffId, 'state-moved', p);
 
     if (workspace && prepared.workspaceStaging) {
@@ -287,6 +287,21 @@ export async function runHandoff(deps: HandoffDeps, req: HandoffRequest, onEvent
     workspaceBytes,
     warnings,
   };
+}
+
+const STATE_CHUNK = 4 * 1024 * 1024;
+
+/** Streams the bundle to the target, which keeps it (verified by hash) until register applies it. */
+async function sendState(p: Peer, handoffId: string, wire: ReturnType<typeof encodeBundle>): Promise<void> {
+  const stream = p.agent.endpoint.open('handoff.stage-state', { handoffId, header: wire.header });
+  try {
+    for (let at = 0; at < wire.body.length; at += STATE_CHUNK) await stream.send(null, wire.body.subarray(at, at + STATE_CHUNK));
+    stream.end();
+  } catch (err) {
+    stream.abort(err);
+    throw err;
+  }
+  await stream.result;
 }
 
 function convertedSession(

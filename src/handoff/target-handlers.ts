@@ -99,7 +99,13 @@ function firstMissing(path: string): string | null {
 export function registerHandoffHandlers(reg: HandlerRegistry, deps: () => Promise<TargetDeps>): void {
   reg
     .rpc('handoff.prepare', async (p: PrepareParams) => prepare(await deps(), p))
-    .rpc('handoff.stage-state', async (p: { handoffId: string; header: BundleHeader }, ctx) => stageState(await deps(), p, ctx.body ?? Buffer.alloc(0)))
+    // A stream, not one request: a long transcript is bigger than one frame may be.
+    .stream('handoff.stage-state', async (stream, p: { handoffId: string; header: BundleHeader }) => {
+      const d = await deps();
+      const chunks: Buffer[] = [];
+      for await (const m of stream) if (m.body) chunks.push(m.body);
+      return stageState(d, p, Buffer.concat(chunks));
+    })
     .rpc('handoff.register', async (p: RegisterParams) => register(await deps(), p))
     .rpc('handoff.finalize', async (p: { handoffId: string }) => finalize(await deps(), checkId(p?.handoffId)))
     .rpc('handoff.abort', async (p: { handoffId: string }) => abort(await deps(), checkId(p?.handoffId)))
