@@ -108,7 +108,10 @@ export async function recoverBeforeCommand(ctx: CliContext, command: string): Pr
   try {
     const store = await ctx.store();
     const { HandoffJournalRepo } = await import('../store/handoff-journal-repo.js');
-    if (new HandoffJournalRepo(store.registry).openEntries().length === 0) return;
+    const open = new HandoffJournalRepo(store.registry).openEntries();
+    if (open.length === 0) return;
+    const { interruptedHandoffs } = await import('../handoff/handoff-recovery.js');
+    if (interruptedHandoffs(open).length === 0) return;
     const { deps, close } = await handoffDeps(ctx, async () => false);
     try {
       const { recoverOpenHandoffs } = await import('../handoff/handoff-recovery.js');

@@ -19,6 +19,7 @@ import type { JournalRow } from '../store/handoff-journal-repo.js';
 import type { Peer } from '../transfer/peer-connector.js';
 import { encodeBundle } from './bundle-wire.js';
 import type { HandoffDeps } from './handoff-deps.js';
+import { thisProcess } from './process-liveness.js';
 import { abortOnTarget, commitOnSource, finalizeOnTarget, record, restartSource } from './handoff-steps.js';
 import type { PrepareResult, RegisterResult } from './target-handlers.js';
 
@@ -125,6 +126,12 @@ export async function runHandoff(deps: HandoffDeps, req: HandoffRequest, onEvent
   }
 
   const workspace = pre.workspace;
+  const sessionKey = subject.kind === 'synced' ? subject.session.id : subject.vendorSessionId;
+  if (deps.journal.openEntries().some((r) => r.sessionId === sessionKey)) {
+    throw new HappierError('CONFLICT', `another handoff of this session is in progress or was interrupted`, {
+      hint: '`happier doctor` shows it; `happier handoff --recover <journal-id>` finishes or undoes an interrupted one',
+    });
+  }
   const handoffId = deps.newId();
   const chosen = defaultTargetPath({ sourceCwd: subject.cwd, sourceHome: deps.homeDir, targetHome: p.info.homeDir, flag: opts.targetPath });
   const sessionId = subject.kind === 'synced' ? subject.session.id : subject.vendorSessionId;
@@ -193,6 +200,7 @@ export async function runHandoff(deps: HandoffDeps, req: HandoffRequest, onEvent
       agent: subject.agent,
       vendorSessionId: subject.vendorSessionId,
       directMode: subject.kind === 'direct' ? opts.directMode : null,
+      runner: thisProcess(),
     },
   });
 

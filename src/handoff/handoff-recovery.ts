@@ -7,6 +7,7 @@ import { HappierError } from '../domain/errors.js';
 import { recoveryPlan } from '../domain/handoff-journal.js';
 import type { JournalRow } from '../store/handoff-journal-repo.js';
 import type { HandoffDeps } from './handoff-deps.js';
+import { stillRunning } from './process-liveness.js';
 import { abortOnTarget, commitOnSource, finalizeOnTarget, restartSource, targetMachine } from './handoff-steps.js';
 
 export interface RecoveryOutcome {
@@ -49,9 +50,14 @@ export async function recoverHandoff(deps: HandoffDeps, row: JournalRow): Promis
   }
 }
 
+/** Open entries whose handoff is not running right now in another happier process. */
+export function interruptedHandoffs(open: readonly JournalRow[]): JournalRow[] {
+  return open.filter((r) => !stillRunning(r.plan.runner));
+}
+
 /** Every open journal entry, each finished or undone; the query is one indexed lookup when there are none. */
 export async function recoverOpenHandoffs(deps: HandoffDeps): Promise<RecoveryOutcome[]> {
-  const open = deps.journal.openEntries();
+  const open = interruptedHandoffs(deps.journal.openEntries());
   const outcomes: RecoveryOutcome[] = [];
   for (const row of open) outcomes.push(await recoverHandoff(deps, row));
   return outcomes;
@@ -63,10 +69,15 @@ export async function recoverById(deps: HandoffDeps, id: string): Promise<Recove
   if (!row) {
     throw new HappierError('NOT_FOUND', `no interrupted handoff ${id}`, { hint: '`happier doctor` lists the handoffs that need recovery' });
   }
+  if (stillRunning(row.plan.runner)) {
+    throw new HappierError('CONFLICT', `handoff ${row.id.slice(0, 8)} is still running (process ${row.plan.runner!.pid})`, {
+      hint: 'wait for it to finish; it cleans up after itself',
+    });
+  }
   const outcome = await recoverHandoff(deps, row);
   if (outcome.result === 'open') {
     throw new HappierError('MACHINE_OFFLINE', `handoff ${row.id.slice(0, 8)} could not be recovered yet: ${outcome.message}`, {
-      hint: `the session still belongs to this machine until it is; retry \`happier handoff --recover ${row.id}\` when ${row.plan.targetName} is reachable`,
+      hint: `retry \`happier handoff --recover ${row.id}\` when ${row.plan.targetName} is reachable`,
     });
   }
   return outcome;

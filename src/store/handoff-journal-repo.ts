@@ -10,6 +10,8 @@ export interface HandoffPlanRecord {
   readonly vendorSessionId: string;
   /** null for a synced session; `keep` or `convert` for a direct one. */
   readonly directMode: 'keep' | 'convert' | null;
+  /** The happier process running the handoff, so another process never recovers it while it runs. */
+  readonly runner?: { readonly pid: number; readonly start: string | null };
 }
 
 export interface JournalRow extends JournalEntry {

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ok, warn, type Finding } from '../../domain/doctor-finding.js';
 import { recoveryPlan } from '../../domain/handoff-journal.js';
+import { stillRunning } from '../../handoff/process-liveness.js';
 import { HandoffJournalRepo } from '../../store/handoff-journal-repo.js';
 import { HandoffPendingRepo } from '../../store/handoff-pending-repo.js';
 import { openRegistry, REGISTRY_FILE } from '../../store/registry.js';
@@ -19,7 +20,7 @@ export async function checkInterruptedHandoffs(home: string): Promise<Finding[]>
     return [];
   }
   try {
-    const open = new HandoffJournalRepo(reg).openEntries();
+    const open = new HandoffJournalRepo(reg).openEntries().filter((r) => !stillRunning(r.plan.runner));
     const pending = new HandoffPendingRepo(reg).list();
     const findings: Finding[] = open.map((row) => {
       const plan = recoveryPlan(row);
