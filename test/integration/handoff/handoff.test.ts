@@ -2,6 +2,8 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claudeSlug } from '../../../src/providers/claude/claude-slug.js';
+import { HAPPIER_BIN } from '../../helpers/run-happier.js';
+import { startPane } from '../../helpers/tmux-pane.js';
 import { twoMachines, type TwoMachines } from './two-machines.js';
 
 let m: TwoMachines;
@@ -176,5 +178,32 @@ describe('happier handoff between two machines over a real sshd', () => {
     expect(m.targetSessions().find((x: any) => x.vendorSessionId === conv.vendorId)).toMatchObject({ agent: 'claude', cwd: join(m.targetHome, 'code', 'direct') });
     expect(readFileSync(conv.path)).toEqual(conv.bytes);
     expect(m.leftovers()).toEqual([]);
+  });
+
+  it('in a terminal, asks before replacing and shows the four phases on stderr', async () => {
+    const p = project('terminal', { 'new.txt': 'new\n' });
+    mkdirSync(p.targetCwd, { recursive: true });
+    writeFileSync(join(p.targetCwd, 'old.txt'), 'old\n');
+    m.peer.chown(join(m.targetHome, 'code'));
+    const pane = startPane({
+      argv: ['sh', '-c', `${process.execPath} ${HAPPIER_BIN} handoff ${p.session.id} --to desk --workspace --conflict replace; echo "EXIT=$?"; sleep 60`],
+      env: { ...m.env, PATH: process.env.PATH!, TERM: 'xterm-256color' },
+      cols: 160,
+      cwd: m.srcHome,
+    });
+    try {
+      await pane.waitFor(`Replace ${p.targetCwd} on desk?`, 20_000);
+      pane.type('y');
+      pane.send('Enter');
+      const screen = await pane.waitFor(/EXIT=\d+/, 30_000);
+      expect(screen).toContain('EXIT=0');
+      for (const [i, label] of ['preparing the target', 'moving the session state', 'resuming on the target', 'updating ownership'].entries()) {
+        expect(screen).toContain(`[${i + 1}/4] ${label}: done`);
+      }
+      expect(screen).toContain(`attach: ssh -t desk happier attach ${p.session.id}`);
+    } finally {
+      pane.kill();
+    }
+    expect(readdirSync(p.targetCwd)).toEqual(['new.txt']);
   });
 });
