@@ -120,4 +120,26 @@ describe('a handoff interrupted at every step is finished or undone by the next 
     await m.run(['session', 'list']);
     await expectSettled(x, 'target');
   });
+
+  it('the provider fails to resume on the target: PROVIDER_FAILED, the target discards everything, the session runs here again', async () => {
+    const x = await runningSession();
+    m.targetFakeMode('fail');
+    let r;
+    try {
+      r = await m.json(['handoff', x.s.id, '--to', 'desk', '--workspace']);
+    } finally {
+      m.targetFakeMode(null);
+    }
+    expect(r.code).toBe(1);
+    expect(r.body.error).toMatchObject({ code: 'PROVIDER_FAILED', rolledBack: true });
+    expect(r.body.error.message).toContain('No conversation found');
+    await expectSettled(x, 'source');
+    // Nothing of the session stays on the target: no workspace, no transcript.
+    const { existsSync, readdirSync } = await import('node:fs');
+    const targetCwd = join(m.targetHome, 'code', `fault-${n}`);
+    expect(existsSync(targetCwd)).toBe(false);
+    const projects = join(m.targetHome, '.claude', 'projects');
+    const left = existsSync(projects) ? readdirSync(projects, { recursive: true }).map(String).filter((p) => p.includes(x.t.vendorId)) : [];
+    expect(left).toEqual([]);
+  });
 });

@@ -35,6 +35,8 @@ export interface TwoMachines {
   onTarget(args: string[]): { code: number | null; stdout: string; stderr: string };
   /** The next agent started on the target honours this failpoint (test-only), until cleared. */
   targetFailpoint(spec: string | null): void;
+  /** How the fake providers on the target behave (FAKE_MODE), until cleared. */
+  targetFakeMode(mode: string | null): void;
   /** A real Claude transcript on the source with a fresh id, for a session in `cwd`. */
   claudeTranscript(cwd: string): { vendorId: string; path: string; bytes: Buffer };
   /** Registers a synced session owned by the source. */
@@ -68,6 +70,7 @@ export async function twoMachines(prefix: string): Promise<TwoMachines> {
       'export HAPPIER_START_WATCH_MS=400',
       'export HAPPIER_STOP_STEP_MS=400',
       'if [ -f "$HOME/failpoint" ]; then export HAPPIER_FAILPOINT="$(cat "$HOME/failpoint")"; fi',
+      'if [ -f "$HOME/fake-mode" ]; then export FAKE_MODE="$(cat "$HOME/fake-mode")"; fi',
       `exec ${process.execPath} ${HAPPIER_BIN} "$@"`,
       '',
     ].join('\n'),
@@ -81,7 +84,7 @@ export async function twoMachines(prefix: string): Promise<TwoMachines> {
     HAPPIER_HOME: join(srcHome, '.happier'),
     HAPPIER_KNOWN_HOSTS: join(dir, 'known_hosts'),
     HAPPIER_SSH_CONFIG: join(dir, 'ssh_config'),
-    HAPPIER_CONNECT_TIMEOUT_MS: '3000',
+    HAPPIER_CONNECT_TIMEOUT_MS: '10000',
     HAPPIER_TMUX_SOCKET: join(dir, 'laptop-tmux.sock'),
     HAPPIER_CLAUDE_BIN: fixture('fake-claude.mjs'),
     HAPPIER_CODEX_BIN: fixture('fake-codex.mjs'),
@@ -137,6 +140,13 @@ export async function twoMachines(prefix: string): Promise<TwoMachines> {
       const f = join(targetHome, 'failpoint');
       if (spec) {
         writeFileSync(f, spec);
+        peer.chown(f);
+      } else if (existsSync(f)) execFileSync('rm', ['-f', f]);
+    },
+    targetFakeMode: (mode) => {
+      const f = join(targetHome, 'fake-mode');
+      if (mode) {
+        writeFileSync(f, mode);
         peer.chown(f);
       } else if (existsSync(f)) execFileSync('rm', ['-f', f]);
     },
