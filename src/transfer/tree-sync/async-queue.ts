@@ -27,6 +27,20 @@ export class AsyncQueue<T> {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
+  /** The next item without taking it, if one is ready. */
+  peek(): T | undefined {
+    return this.head < this.items.length ? this.items[this.head] : undefined;
+  }
+
+  /** Takes the next item if one is ready, without waiting. */
+  tryTake(): T | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const item = this.items[this.head] as T;
+    (this.items as (T | undefined)[])[this.head] = undefined;
+    this.head += 1;
+    return item;
+  }
+
   get size(): number {
     return this.items.length - this.head;
   }

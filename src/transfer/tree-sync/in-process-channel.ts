@@ -16,6 +16,8 @@ export interface ChannelPair {
   readonly b: SyncChannel;
   /** Framed bytes sent so far, both directions. */
   wireBytes(): number;
+  /** Messages sent so far, both directions. */
+  messageCount(): number;
   /** Break the connection: both sides see the error, like a dropped SSH connection. */
   cut(err?: Error): void;
 }
@@ -106,7 +108,7 @@ export function createChannelPair(opts: ChannelPairOptions = {}): ChannelPair {
     },
   });
 
-  return { a: side(toA, toB), b: side(toB, toA), wireBytes: () => wire, cut };
+  return { a: side(toA, toB), b: side(toB, toA), wireBytes: () => wire, messageCount: () => sent, cut };
 }
 
 function newInbox(): Inbox {

@@ -16,12 +16,16 @@
  *   data         { id, data, end?, hash? }         op stream for entry `id` (its index in the list);
  *                                                  `end` closes the file; `hash` (xxh128 hex of the whole
  *                                                  source file) comes with the end of a delta transfer
+ *   files        { ids, lens, data }               several whole small files at once: `data` is their
+ *                                                  op streams back to back, `lens[i]` bytes for `ids[i]`
  *   gone         { id, reason }                    the source file vanished or could not be read; the
  *                                                  receiver keeps what it had
  * Receiver → sender:
  *   need         { id, blockSize, basisSize, data? }  send entry `id`; `data` holds block signatures
  *                                                  (per block: weak u32 LE + 8-byte xxh3) when the
  *                                                  receiver has an old copy, absent for a whole file
+ *   need-whole   { ids }                           send these entries whole (no old copies); batching
+ *                                                  them keeps many small files from costing a message each
  *   done         { stats }                         everything is in place; the sender may close
  * Either way:
  *   abort        { code, message }                 the peer gave up; the other side stops and cleans up
@@ -97,8 +101,10 @@ export type SyncMessage =
       skipped: SkippedEntry[];
     }
   | { t: 'data'; id: number; data: Buffer; end?: boolean; hash?: string }
+  | { t: 'files'; ids: number[]; lens: number[]; data: Buffer }
   | { t: 'gone'; id: number; reason: string }
   | { t: 'need'; id: number; blockSize: number; basisSize: number; data?: Buffer }
+  | { t: 'need-whole'; ids: number[] }
   | { t: 'done'; stats: ReceiverStats }
   | { t: 'abort'; code: string; message: string };
 

@@ -92,6 +92,8 @@ const WRITE_FLUSH = 1024 * 1024;
 const MAX_SKIPPED_NOTES = 10_000;
 const SMALL_FILE = 256 * 1024;
 const NEED_WORKERS = 8;
+const REFILL = 16;
+const MAX_BATCH = 256;
 const fdatasync = promisify(fdatasyncCb);
 
 /**
@@ -257,6 +259,20 @@ class TreeReceiver {
         return;
       case 'data':
         return this.onData(msg);
+      case 'files': {
+        const data = Buffer.isBuffer(msg.data) ? msg.data : Buffer.alloc(0);
+        const { ids, lens } = msg;
+        if (!Array.isArray(ids) || !Array.isArray(lens) || ids.length !== lens.length) throw protocolError('malformed files message');
+        let off = 0;
+        for (let i = 0; i < ids.length; i++) {
+          const len = lens[i];
+          if (typeof len !== 'number' || !Number.isSafeInteger(len) || len < 0 || off + len > data.length) throw protocolError('malformed files message');
+          await this.onData({ t: 'data', id: ids[i] as number, data: data.subarray(off, off + len), end: true });
+          off += len;
+        }
+        if (off !== data.length) throw protocolError('malformed files message');
+        return;
+      }
       case 'gone': {
         const f = this.requestedFile(msg.id);
         f.ended = true;
@@ -495,13 +511,33 @@ class TreeReceiver {
 
   private async requester(): Promise<void> {
     const max = this.opts.maxOutstanding ?? 64;
+    const refill = Math.max(1, Math.min(REFILL, Math.floor(max / 4)));
     for (let id = await this.needs.take(); id !== undefined; id = await this.needs.take()) {
-      while (this.outstanding >= max) await new Promise<void>((r) => this.slotWaiters.push(r));
+      // With a backlog, wait for several free slots so whole files go out in batches.
+      while (this.outstanding >= max || (max - this.outstanding < refill && this.needs.size >= refill)) {
+        await new Promise<void>((r) => this.slotWaiters.push(r));
+      }
       if (this.fatal) return;
       const f = this.files.get(id);
       if (!f) continue;
       this.outstanding += 1;
-      const sig = f.basisSize > 0 ? await this.signature(f) : undefined;
+      if (f.basisSize === 0) {
+        f.requested = true;
+        const ids = [id];
+        while (this.outstanding < max && ids.length < MAX_BATCH) {
+          const next = this.needs.peek();
+          const nf = next === undefined ? undefined : this.files.get(next);
+          if (next === undefined || (nf && nf.basisSize > 0)) break;
+          this.needs.tryTake();
+          if (!nf) continue;
+          nf.requested = true;
+          this.outstanding += 1;
+          ids.push(next);
+        }
+        await this.channel.send({ t: 'need-whole', ids });
+        continue;
+      }
+      const sig = await this.signature(f);
       f.requested = true;
       await this.channel.send(
         sig ? { t: 'need', id, blockSize: f.blockSize, basisSize: f.basisSize, data: sig } : { t: 'need', id, blockSize: 0, basisSize: 0 },

@@ -42,10 +42,18 @@ interface NeedJob {
   readonly signature: Buffer | undefined;
 }
 
+/** Small whole files requested together, answered together in `files` messages. */
+interface BatchJob {
+  readonly ids: readonly number[];
+}
+
+type Job = NeedJob | BatchJob;
+
 const ENTRY_BATCH = 2000;
 const OPS_FLUSH = 256 * 1024;
 const MAX_BLOCK_SIZE = 1 << 20;
 const SMALL_FILE = 128 * 1024;
+const BATCH_BYTES = 256 * 1024;
 
 /**
  * The source side of a tree sync: lists `root`, sends the list, then answers the
@@ -61,7 +69,7 @@ export async function sendTree(root: string, channel: SyncChannel, opts: SendTre
   try {
     const list = buildFileList(root, opts);
     const blockHasher = await loadBlockHasher();
-    const jobs = new AsyncQueue<NeedJob>();
+    const jobs = new AsyncQueue<Job>();
     const counters = { filesSent: 0, literalBytes: 0, matchedBytes: 0 };
     const active = new Set<number>();
 
@@ -69,7 +77,16 @@ export async function sendTree(root: string, channel: SyncChannel, opts: SendTre
       try {
         for await (const msg of channel) {
           if (msg.t === 'need') jobs.push(checkNeed(msg, list, active));
-          else if (msg.t === 'done') return msg.stats;
+          else if (msg.t === 'need-whole') {
+            const small: number[] = [];
+            if (!Array.isArray(msg.ids)) throw protocolError('need-whole without ids');
+            for (const id of msg.ids) {
+              const job = checkNeed({ t: 'need', id, blockSize: 0, basisSize: 0 }, list, active);
+              if ((list.entries[id]?.size ?? 0) <= SMALL_FILE) small.push(id);
+              else jobs.push(job);
+            }
+            if (small.length) jobs.push({ ids: small });
+          } else if (msg.t === 'done') return msg.stats;
           else if (msg.t === 'abort') throw fromAbort(msg.code, msg.message);
           else throw protocolError(`unexpected "${msg.t}" message from the receiver`);
         }
@@ -90,8 +107,13 @@ export async function sendTree(root: string, channel: SyncChannel, opts: SendTre
     };
     const workers = Array.from({ length: opts.concurrency ?? 16 }, async () => {
       for (let job = await jobs.take(); job !== undefined; job = await jobs.take()) {
-        await sendFile(ctx, job);
-        active.delete(job.id);
+        if ('ids' in job) {
+          await sendSmallFiles(ctx, job.ids);
+          for (const id of job.ids) active.delete(id);
+        } else {
+          await sendFile(ctx, job);
+          active.delete(job.id);
+        }
       }
     });
 
@@ -236,6 +258,39 @@ async function sendFile(ctx: FileContext, job: NeedJob): Promise<void> {
     releaseFileHasher(fileHasher);
     await fh.close();
   }
+}
+
+/** Reads small files synchronously and packs their op streams into `files` messages. */
+async function sendSmallFiles(ctx: FileContext, ids: readonly number[]): Promise<void> {
+  let batch: { ids: number[]; lens: number[]; parts: Buffer[]; bytes: number } = { ids: [], lens: [], parts: [], bytes: 0 };
+  const flush = async (): Promise<void> => {
+    if (batch.ids.length === 0) return;
+    const { ids: bIds, lens, parts, bytes } = batch;
+    batch = { ids: [], lens: [], parts: [], bytes: 0 };
+    await ctx.send({ t: 'files', ids: bIds, lens, data: parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, bytes) });
+  };
+  for (const id of ids) {
+    const entry = ctx.list.entries[id];
+    if (!entry) continue;
+    let data: Buffer;
+    try {
+      data = readSmall(join(ctx.root, entry.path), fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW, entry.size);
+    } catch (err) {
+      await ctx.send({ t: 'gone', id, reason: (err as NodeJS.ErrnoException).code ?? 'unreadable' });
+      continue;
+    }
+    const ops = new OpWriter(ctx.compress);
+    ops.literal(data);
+    const framed = ops.take();
+    batch.ids.push(id);
+    batch.lens.push(framed.length);
+    batch.parts.push(framed);
+    batch.bytes += framed.length;
+    ctx.counters.filesSent += 1;
+    ctx.counters.literalBytes += data.length;
+    if (batch.bytes >= BATCH_BYTES) await flush();
+  }
+  await flush();
 }
 
 function readSmall(abs: string, flags: number, size: number): Buffer {

@@ -2,7 +2,7 @@ import { HappierError } from '../../domain/errors.js';
 import { headerJson, type SyncMessage, type SyncMessageType } from './protocol.js';
 
 const TYPES: ReadonlySet<SyncMessageType> = new Set([
-  'hello', 'entries', 'rules', 'entries-end', 'data', 'gone', 'need', 'done', 'abort',
+  'hello', 'entries', 'rules', 'entries-end', 'data', 'files', 'gone', 'need', 'need-whole', 'done', 'abort',
 ]);
 
 /**
@@ -35,7 +35,7 @@ export function decodeSyncMessage(buf: Buffer, maxBytes: number): SyncMessage {
     throw protocolError('unknown message type');
   }
   const rest = buf.subarray(4 + headerLen);
-  const withData = rest.length > 0 || (header as { t: string }).t === 'data' ? { ...header, data: rest } : header;
+  const withData = rest.length > 0 || ['data', 'files'].includes((header as { t: string }).t) ? { ...header, data: rest } : header;
   return withData as SyncMessage;
 }
 

@@ -37,10 +37,12 @@ async function hostile(dest: string, rows: unknown[], payload?: (need: Extract<S
     await ch.send(rowsMsg(rows));
     await ch.send({ t: 'entries-end', count: rows.length, rootMode: 0o755, rootMtimeMs: 0, skipped: [] });
     for await (const msg of ch) {
-      if (msg.t === 'need') {
+      const ids = msg.t === 'need' ? [msg.id] : msg.t === 'need-whole' ? msg.ids : [];
+      for (const id of ids) {
         const ops = new OpWriter(false);
         ops.literal(Buffer.from('AAA'));
-        await ch.send({ t: 'data', id: msg.id, data: payload ? payload(msg) : ops.take(), end: true });
+        const need = msg.t === 'need' ? msg : { t: 'need' as const, id, blockSize: 0, basisSize: 0 };
+        await ch.send({ t: 'data', id, data: payload ? payload(need) : ops.take(), end: true });
       }
       if (msg.t === 'done' || msg.t === 'abort') return;
     }
@@ -141,19 +143,23 @@ describe('verification', () => {
     await ch.send({ t: 'hello', v: 1, syncId: 'x' });
     await ch.send(rowsMsg([file('f.txt', 11)]));
     await ch.send({ t: 'entries-end', count: 1, rootMode: 0o755, rootMtimeMs: 0, skipped: [] });
-    const needs: boolean[] = [];
+    const needs: string[] = [];
     for await (const msg of ch) {
+      const ops = new OpWriter(false);
+      ops.literal(Buffer.from('new content'));
       if (msg.t === 'need') {
-        needs.push(msg.data !== undefined);
-        const ops = new OpWriter(false);
-        ops.literal(Buffer.from('new content'));
-        // First answer: right bytes, wrong hash, as a weak+strong collision would produce.
-        await ch.send({ t: 'data', id: msg.id, data: ops.take(), end: true, ...(msg.data ? { hash: '0'.repeat(32) } : {}) });
+        needs.push('delta');
+        // Right bytes, wrong hash, as a weak+strong collision would produce.
+        await ch.send({ t: 'data', id: msg.id, data: ops.take(), end: true, hash: '0'.repeat(32) });
+      }
+      if (msg.t === 'need-whole') {
+        needs.push('whole');
+        await ch.send({ t: 'files', ids: msg.ids, lens: [ops.pendingBytes], data: ops.take() });
       }
       if (msg.t === 'done') break;
     }
     const r = await receiving;
-    expect(needs).toEqual([true, false]);
+    expect(needs).toEqual(['delta', 'whole']);
     expect(r.verifyRetries).toBe(1);
     expect(readFileSync(join(dest, 'f.txt'), 'utf8')).toBe('new content');
     expect(readdirSync(dest)).toEqual(['f.txt']);
@@ -190,7 +196,21 @@ describe('an interrupted sync', () => {
     return r[1].status === 'rejected' ? r[1].reason : undefined;
   }
 
-  it.each([2, 4, 9, 40, 130])('leaves a new destination absent when cut after %i messages', async (after) => {
+  /** Messages a whole first copy of `src` takes, so the cuts land inside it. */
+  let fullCopyMessages: number | undefined;
+  async function messagesOfFullCopy(): Promise<number> {
+    if (fullCopyMessages === undefined) {
+      const pair = createChannelPair({ highWaterBytes: 64 * 1024 });
+      await Promise.all([sendTree(src, pair.a, { ignoreRules: false }), receiveTree(join(tmp.path, 'cut-count'), pair.b)]);
+      fullCopyMessages = pair.messageCount();
+    }
+    return fullCopyMessages;
+  }
+
+  it.each([0.05, 0.25, 0.5, 0.75, 0.95])('leaves a new destination absent when cut at %f of the way', async (at) => {
+    const total = await messagesOfFullCopy();
+    expect(total).toBeGreaterThan(10);
+    const after = Math.max(2, Math.floor(total * at));
     const dest = join(tmp.path, `cut-new-${after}`);
     const err = await cutSync(dest, after);
     expect((err as HappierError).code).toBe('TRANSFER_FAILED');
@@ -204,7 +224,7 @@ describe('an interrupted sync', () => {
     for (let i = 0; i < 120; i += 2) write(src, `d${i % 7}/file-${i}.txt`, `version TWO of ${i}\n`.repeat(10 + i));
     write(src, 'big.bin', Buffer.alloc(3_100_000, 2));
     const newSnap = treeSnapshot(src);
-    for (const after of [3, 6, 12, 24, 40]) {
+    for (const after of [3, 5, 8, 12, 16]) {
       const err = await cutSync(dest, after);
       expect(err).toBeInstanceOf(HappierError);
       const now = treeSnapshot(dest);
