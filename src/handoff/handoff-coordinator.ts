@@ -110,14 +110,14 @@ export async function runHandoff(deps: HandoffDeps, req: HandoffRequest, onEvent
   preflightHandoff({ ...preflightInput, probe: { online: true, providers: [subject.agent], happierVersion: '' } });
   const machine = target!;
   const { peer, probe } = await reach(deps, machine);
-  const pre = preflightHandoff({ ...preflightInput, probe });
-  const p = peer!;
-  if (!p.info.handlers.rpcs.includes('handoff.register')) {
+  if (peer && !peer.info.handlers.rpcs.includes('handoff.register')) {
     throw new HappierError('PEER_INCOMPATIBLE', `${machine.name} has no happier installed, so it cannot take a session`, {
-      hint: `install happier ${p.info.happierVersion} on ${machine.name} (the uploaded agent can copy files but has no registry)`,
-      details: { reason: 'no-registry', flavor: p.info.flavor },
+      hint: `install happier ${peer.info.happierVersion} on ${machine.name} (the uploaded agent can copy files but has no registry)`,
+      details: { reason: 'no-registry', flavor: peer.info.flavor },
     });
   }
+  const pre = preflightHandoff({ ...preflightInput, probe });
+  const p = peer!;
   if (p.info.machineId && p.info.machineId !== machine.id) {
     throw new HappierError('PEER_INCOMPATIBLE', `the machine at ${machine.sshTarget} is not ${machine.name} any more (its id changed)`, {
       hint: `remove and add it again: \`happier machine rm ${machine.name}\`, then \`happier machine add\``,

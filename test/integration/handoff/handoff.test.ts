@@ -153,6 +153,20 @@ describe('happier handoff between two machines over a real sshd', () => {
     expect(noCli).toMatchObject({ code: 'UNSUPPORTED_PROVIDER' });
     expect(noCli.message).toBe('desk has no opencode CLI');
 
+    // A machine with node but no happier gets the uploaded agent, which has no registry.
+    const { startSshd } = await import('../../helpers/sshd.js');
+    const bare = await startSshd();
+    try {
+      writeFileSync(m.env.HAPPIER_KNOWN_HOSTS!, readFileSync(m.env.HAPPIER_KNOWN_HOSTS!, 'utf8') + bare.knownHostsLine + '\n');
+      const added = await m.run(['machine', 'add', 'bare', `${bare.user}@127.0.0.1:${bare.port}`, '--identity', bare.clientKey]);
+      expect(added.code, added.stderr).toBe(0);
+      const incompatible = await code([p.session.id, '--to', 'bare']);
+      expect(incompatible).toMatchObject({ code: 'PEER_INCOMPATIBLE', reason: 'no-registry' });
+      expect(incompatible.hint).toContain('install happier');
+    } finally {
+      await bare.stop();
+    }
+
     const elsewhere = m.addSession({ ownerMachineId: 'id-gone', cwd: p.cwd });
     expect(await code([elsewhere.id, '--to', 'desk'])).toMatchObject({ code: 'NOT_OWNER' });
 
