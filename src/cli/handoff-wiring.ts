@@ -67,6 +67,13 @@ export async function handoffDeps(
       return presenceOf(store.registry, env, machineId);
     },
     confirmReplace,
+    directInUse: async (vendorSessionId) => {
+      const [{ findLiveWriter }, { procProcessProbe }] = await Promise.all([
+        import('../domain/live-writer.js'),
+        import('../providers/proc-process-probe.js'),
+      ]);
+      return findLiveWriter(procProcessProbe(), { vendorSessionId, transcriptPath: null, mtimeMs: null }, ctx.io.now().getTime());
+    },
     realpath: (p) => {
       try {
         return realpathSync(p);

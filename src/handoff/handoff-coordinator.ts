@@ -125,6 +125,15 @@ export async function runHandoff(deps: HandoffDeps, req: HandoffRequest, onEvent
     });
   }
 
+  if (subject.kind === 'direct') {
+    const writer = await deps.directInUse(subject.vendorSessionId);
+    if (writer) {
+      throw new HappierError('ALREADY_ACTIVE', `${subject.agent} session ${subject.vendorSessionId} is in use${writer.pid ? ` by process ${writer.pid}` : ''}`, {
+        hint: `quit that ${subject.agent} first: a session still being written would arrive incomplete`,
+        details: { pid: writer.pid },
+      });
+    }
+  }
   const workspace = pre.workspace;
   const sessionKey = subject.kind === 'synced' ? subject.session.id : subject.vendorSessionId;
   if (deps.journal.openEntries().some((r) => r.sessionId === sessionKey)) {

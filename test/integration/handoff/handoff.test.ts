@@ -186,6 +186,17 @@ describe('happier handoff between two machines over a real sshd', () => {
     expect(existsSync(targetTranscript(join(m.targetHome, 'code', 'direct'), keep.vendorId))).toBe(true);
     expect(m.targetSessions().find((x: any) => x.vendorSessionId === keep.vendorId)).toBeUndefined();
 
+    // A provider still running a direct session outside happier keeps it here.
+    const busy = m.claudeTranscript(cwd);
+    const { spawn } = await import('node:child_process');
+    const provider = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', '--', '--resume', busy.vendorId], { stdio: 'ignore' });
+    try {
+      const refused = await m.json(['handoff', busy.vendorId, '--to', 'desk', '--direct-mode', 'keep']);
+      expect(refused.body.error).toMatchObject({ code: 'ALREADY_ACTIVE', pid: provider.pid });
+    } finally {
+      provider.kill();
+    }
+
     const conv = m.claudeTranscript(cwd);
     const c = await m.json(['handoff', conv.vendorId, '--to', 'desk', '--direct-mode', 'convert']);
     expect(c.code, c.stderr).toBe(0);
