@@ -125,6 +125,9 @@ export interface SyncChannel {
   close(err?: Error): void;
 }
 
+/** Files up to this size are read in one go and may share a `files` message. */
+export const SMALL_FILE_BYTES = 128 * 1024;
+
 export const OP_LITERAL = 0x01;
 export const OP_LITERAL_DEFLATE = 0x02;
 export const OP_COPY = 0x03;

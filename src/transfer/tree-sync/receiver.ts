@@ -36,7 +36,7 @@ import { chooseBlockSize, SignatureBuilder } from './block-signature.js';
 import { applyOps, type BasisReader } from './delta-apply.js';
 import { readOps } from './op-stream.js';
 import { TreeIgnore, WalkScope } from './ignore-rules.js';
-import { PROTOCOL_VERSION, type FileEntry, type IgnoreSpec, type ReceiverStats, type SkippedEntry, type SyncChannel, type SyncMessage } from './protocol.js';
+import { PROTOCOL_VERSION, SMALL_FILE_BYTES, type FileEntry, type IgnoreSpec, type ReceiverStats, type SkippedEntry, type SyncChannel, type SyncMessage } from './protocol.js';
 import { acquireFileHasher, loadBlockHasher, releaseFileHasher } from './strong-hash.js';
 import { connectionLost, fromAbort, isFromPeer, limitError, protocolError, toAbort, unsafePath } from './sync-errors.js';
 import { isSyncTempName, stagingPathFor, syncTempName } from './sync-leftovers.js';
@@ -85,6 +85,8 @@ interface IncomingFile {
   hasher: IHasher | undefined;
   chain: Promise<void>;
   ended: boolean;
+  /** Which allowance the request holds while it is outstanding. */
+  slot: 'small' | 'large' | undefined;
 }
 
 const WRITE_BUDGET = 16 * 1024 * 1024;
@@ -92,7 +94,8 @@ const WRITE_FLUSH = 1024 * 1024;
 const MAX_SKIPPED_NOTES = 10_000;
 const SMALL_FILE = 256 * 1024;
 const NEED_WORKERS = 8;
-const REFILL = 16;
+const MAX_SMALL_OUTSTANDING = 1024;
+const SMALL_REFILL = 64;
 const MAX_BATCH = 256;
 const fdatasync = promisify(fdatasyncCb);
 
@@ -129,6 +132,7 @@ class TreeReceiver {
   private readonly files = new Map<number, IncomingFile>();
   private readonly needs = new AsyncQueue<number>();
   private outstanding = 0;
+  private outstandingSmall = 0;
   private unfinished = 0;
   private readonly slotWaiters: (() => void)[] = [];
   private pendingWrite = 0;
@@ -416,6 +420,7 @@ class TreeReceiver {
       hasher: undefined,
       chain: Promise.resolve(),
       ended: false,
+      slot: undefined,
     };
     this.files.set(id, f);
     this.unfinished += 1;
@@ -511,43 +516,59 @@ class TreeReceiver {
 
   private async requester(): Promise<void> {
     const max = this.opts.maxOutstanding ?? 64;
-    const refill = Math.max(1, Math.min(REFILL, Math.floor(max / 4)));
     for (let id = await this.needs.take(); id !== undefined; id = await this.needs.take()) {
-      // With a backlog, wait for several free slots so whole files go out in batches.
-      while (this.outstanding >= max || (max - this.outstanding < refill && this.needs.size >= refill)) {
+      const f = this.files.get(id);
+      if (!f) continue;
+      const small = isSmallWhole(f);
+      while (!this.fatal && (small ? this.smallSlotsBusy() : this.outstanding >= max)) {
         await new Promise<void>((r) => this.slotWaiters.push(r));
       }
       if (this.fatal) return;
-      const f = this.files.get(id);
-      if (!f) continue;
-      this.outstanding += 1;
-      if (f.basisSize === 0) {
-        f.requested = true;
+      this.takeSlot(f, small);
+      if (small) {
         const ids = [id];
-        while (this.outstanding < max && ids.length < MAX_BATCH) {
+        while (this.outstandingSmall < MAX_SMALL_OUTSTANDING && ids.length < MAX_BATCH) {
           const next = this.needs.peek();
           const nf = next === undefined ? undefined : this.files.get(next);
-          if (next === undefined || (nf && nf.basisSize > 0)) break;
+          if (next === undefined || (nf && !isSmallWhole(nf))) break;
           this.needs.tryTake();
           if (!nf) continue;
-          nf.requested = true;
-          this.outstanding += 1;
+          this.takeSlot(nf, true);
           ids.push(next);
         }
         await this.channel.send({ t: 'need-whole', ids });
         continue;
       }
-      const sig = await this.signature(f);
-      f.requested = true;
+      const sig = f.basisSize > 0 ? await this.signature(f) : undefined;
       await this.channel.send(
-        sig ? { t: 'need', id, blockSize: f.blockSize, basisSize: f.basisSize, data: sig } : { t: 'need', id, blockSize: 0, basisSize: 0 },
+        sig ? { t: 'need', id, blockSize: f.blockSize, basisSize: f.basisSize, data: sig } : { t: 'need-whole', ids: [id] },
       );
     }
   }
 
-  private releaseSlot(): void {
-    this.outstanding -= 1;
-    this.slotWaiters.shift()?.();
+  /**
+   * Small whole files have their own, larger allowance: they hold no descriptors while
+   * outstanding, and with a backlog a requester waits for a good batch rather than
+   * sending one file per freed slot.
+   */
+  private smallSlotsBusy(): boolean {
+    const free = MAX_SMALL_OUTSTANDING - this.outstandingSmall;
+    return free <= 0 || (free < SMALL_REFILL && this.needs.size >= SMALL_REFILL);
+  }
+
+  private takeSlot(f: IncomingFile, small: boolean): void {
+    f.requested = true;
+    f.slot = small ? 'small' : 'large';
+    if (small) this.outstandingSmall += 1;
+    else this.outstanding += 1;
+  }
+
+  private releaseSlot(f: IncomingFile): void {
+    if (f.slot === 'small') this.outstandingSmall -= 1;
+    else if (f.slot === 'large') this.outstanding -= 1;
+    f.slot = undefined;
+    const waiters = this.slotWaiters.splice(0);
+    for (const w of waiters) w();
   }
 
   private async signature(f: IncomingFile): Promise<Buffer | undefined> {
@@ -695,8 +716,8 @@ class TreeReceiver {
         this.stats.verifyRetries += 1;
         await this.discard(f);
         releaseFileHasher(f.hasher);
+        this.releaseSlot(f);
         Object.assign(f, { basisSize: 0, requested: false, ended: false, written: 0, hasher: undefined, blockSize: 0 });
-        this.releaseSlot();
         this.needs.push(f.id);
         return;
       }
@@ -744,7 +765,7 @@ class TreeReceiver {
     releaseFileHasher(f.hasher);
     f.hasher = undefined;
     this.files.delete(f.id);
-    this.releaseSlot();
+    this.releaseSlot(f);
     this.unfinished -= 1;
     this.checkAllDone();
   }
@@ -786,6 +807,11 @@ class TreeReceiver {
       }
     }
   }
+}
+
+/** Requested whole and small enough for the sender to batch (the sender applies the same limit). */
+function isSmallWhole(f: IncomingFile): boolean {
+  return f.basisSize === 0 && f.entry.size <= SMALL_FILE_BYTES;
 }
 
 function setDirAttrs(abs: string, attrs: { mode: number; mtimeMs: number }): void {

@@ -7,7 +7,7 @@ import { blockCount, parseSignature, SIG_ENTRY_BYTES } from './block-signature.j
 import { DeltaEncoder } from './delta-encoder.js';
 import { buildFileList, type FileList, type FileListOptions } from './file-list.js';
 import { LITERAL_HEADER_ROOM, literalFrame, OpWriter } from './op-stream.js';
-import { entryToRow, PROTOCOL_VERSION, messageWireBytes, type ReceiverStats, type SkippedEntry, type SyncChannel, type SyncMessage } from './protocol.js';
+import { entryToRow, PROTOCOL_VERSION, SMALL_FILE_BYTES, messageWireBytes, type ReceiverStats, type SkippedEntry, type SyncChannel, type SyncMessage } from './protocol.js';
 import { acquireFileHasher, loadBlockHasher, releaseFileHasher } from './strong-hash.js';
 import { AsyncQueue } from './async-queue.js';
 import { connectionLost, fromAbort, isFromPeer, protocolError, toAbort } from './sync-errors.js';
@@ -52,7 +52,7 @@ type Job = NeedJob | BatchJob;
 const ENTRY_BATCH = 2000;
 const OPS_FLUSH = 256 * 1024;
 const MAX_BLOCK_SIZE = 1 << 20;
-const SMALL_FILE = 128 * 1024;
+const SMALL_FILE = SMALL_FILE_BYTES;
 const BATCH_BYTES = 256 * 1024;
 
 /**
