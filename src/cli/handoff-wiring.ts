@@ -19,6 +19,7 @@ function connectTimeout(ctx: CliContext): number {
 export async function handoffDeps(
   ctx: CliContext,
   confirmReplace: HandoffDeps['confirmReplace'],
+  opts: { connectTimeoutMs?: number } = {},
 ): Promise<{ deps: HandoffDeps; close: () => Promise<void> }> {
   const [store, { HandoffJournalRepo }, { loadProvider }, { nodeProcessRunner }] = await Promise.all([
     ctx.store(),
@@ -29,7 +30,7 @@ export async function handoffDeps(
   const peers = await openPeers(ctx, store.registry.machineId);
   const env = ctx.io.env;
   let life: ReturnType<typeof lifecycleDeps> | undefined;
-  const timeout = connectTimeout(ctx);
+  const timeout = opts.connectTimeoutMs ?? connectTimeout(ctx);
   const deps: HandoffDeps = {
     registry: store.registry,
     sessions: store.sessions,
@@ -106,6 +107,8 @@ export async function targetDeps(ctx: CliContext): Promise<TargetDeps> {
   };
 }
 
+const RETRY_AFTER_MS = 5 * 60_000;
+
 /**
  * Before handoff, resume and session commands: finish or undo handoffs a crash left open.
  * Costs one indexed query when there are none. Never fails the command it runs before.
@@ -118,11 +121,15 @@ export async function recoverBeforeCommand(ctx: CliContext, command: string): Pr
     const open = new HandoffJournalRepo(store.registry).openEntries();
     if (open.length === 0) return;
     const { interruptedHandoffs } = await import('../handoff/handoff-recovery.js');
-    if (interruptedHandoffs(open).length === 0) return;
-    const { deps, close } = await handoffDeps(ctx, async () => false);
+    // One that just failed to recover (its target offline) is left to doctor and --recover
+    // for a while, so every command does not wait on the same unreachable machine.
+    const now = ctx.io.now().getTime();
+    const due = interruptedHandoffs(open).filter((r) => !r.error || now - Date.parse(r.updatedAt) > RETRY_AFTER_MS);
+    if (due.length === 0) return;
+    const { deps, close } = await handoffDeps(ctx, async () => false, { connectTimeoutMs: Math.min(connectTimeout(ctx), 3_000) });
     try {
       const { recoverOpenHandoffs } = await import('../handoff/handoff-recovery.js');
-      for (const o of await recoverOpenHandoffs(deps)) {
+      for (const o of await recoverOpenHandoffs(deps, new Set(due.map((r) => r.id)))) {
         const verb = o.result === 'finished' ? 'finished' : o.result === 'undone' ? 'undid' : 'could not recover';
         if (!ctx.json) ctx.note(`note: ${verb} the interrupted handoff of ${o.sessionId.slice(0, 8)} to ${o.target}: ${o.message}`);
       }

@@ -56,8 +56,8 @@ export function interruptedHandoffs(open: readonly JournalRow[]): JournalRow[] {
 }
 
 /** Every open journal entry, each finished or undone; the query is one indexed lookup when there are none. */
-export async function recoverOpenHandoffs(deps: HandoffDeps): Promise<RecoveryOutcome[]> {
-  const open = interruptedHandoffs(deps.journal.openEntries());
+export async function recoverOpenHandoffs(deps: HandoffDeps, only?: ReadonlySet<string>): Promise<RecoveryOutcome[]> {
+  const open = interruptedHandoffs(deps.journal.openEntries()).filter((r) => !only || only.has(r.id));
   const outcomes: RecoveryOutcome[] = [];
   for (const row of open) outcomes.push(await recoverHandoff(deps, row));
   return outcomes;

@@ -142,4 +142,36 @@ describe('a handoff interrupted at every step is finished or undone by the next 
     const left = existsSync(projects) ? readdirSync(projects, { recursive: true }).map(String).filter((p) => p.includes(x.t.vendorId)) : [];
     expect(left).toEqual([]);
   });
+
+  it('with the target unreachable, the interrupted handoff waits (the session stays here), and --recover undoes it later', async () => {
+    const x = await runningSession();
+    const r = await m.run(['handoff', x.s.id, '--to', 'desk', '--workspace'], { HAPPIER_FAILPOINT: 'state-moved:exit' });
+    expect(r.code).toBe(137);
+    const { openRegistry } = await import('../../../src/store/registry.js');
+    const { MachinesRepo } = await import('../../../src/store/machines-repo.js');
+    const setTarget = (sshTarget: string) => {
+      const reg = openRegistry(m.env.HAPPIER_HOME!);
+      const repo = new MachinesRepo(reg);
+      repo.upsert({ ...repo.get(targetId)!, sshTarget });
+      reg.close();
+    };
+    setTarget('nobody@127.0.0.1:1');
+    try {
+      const first = await m.run(['session', 'list']);
+      expect(first.stderr).toContain('could not recover the interrupted handoff');
+      const t0 = Date.now();
+      const second = await m.run(['session', 'list']);
+      expect(second.stderr).not.toContain('interrupted handoff');
+      expect(Date.now() - t0).toBeLessThan(2_500);
+      expect(m.sourceSession(x.s.id)).toMatchObject({ ownerEpoch: 0 });
+    } finally {
+      setTarget('desk');
+    }
+    const finding = (await m.json(['doctor'], quickDoctor)).body.data.findings.find((f: any) => f.check === 'handoff');
+    const journalId = /--recover ([0-9a-f-]{36})/.exec(finding.fix)![1]!;
+    const recovered = await m.json(['handoff', '--recover', journalId]);
+    expect(recovered.code, recovered.stderr).toBe(0);
+    expect(recovered.body.data.recovered).toMatchObject({ result: 'undone', handoffId: journalId });
+    await expectSettled(x, 'source');
+  });
 });
