@@ -115,8 +115,14 @@ const RETRY_AFTER_MS = 5 * 60_000;
  */
 export async function recoverBeforeCommand(ctx: CliContext, command: string): Promise<void> {
   if (!['handoff', 'resume', 'session', 'attach', 'stop'].includes(command)) return;
+  let store: Awaited<ReturnType<CliContext['store']>>;
   try {
-    const store = await ctx.store();
+    store = await ctx.store();
+  } catch {
+    // The command itself reports a registry it cannot open.
+    return;
+  }
+  try {
     const { HandoffJournalRepo } = await import('../store/handoff-journal-repo.js');
     const open = new HandoffJournalRepo(store.registry).openEntries();
     if (open.length === 0) return;
