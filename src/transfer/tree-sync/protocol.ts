@@ -9,9 +9,11 @@
  * Sender (source tree) → receiver (destination):
  *   hello        { v, syncId }                     first message; v must equal PROTOCOL_VERSION
  *   entries      { data }                          deflateRaw(JSON rows [path, type, size, mtimeMs, mode, target?]);
- *                                                  parents always come before their children
- *   rules        { data }                          deflateRaw(JSON IgnoreSpec): lets the receiver tell which
- *                                                  destination-only paths are outside the synced scope
+ *                                                  parents always come before their children; sent while
+ *                                                  the sender is still walking
+ *   rules        { data }                          deflateRaw(JSON IgnoreSpec), once, after the entries: lets
+ *                                                  the receiver tell which destination-only paths are outside
+ *                                                  the synced scope (it deletes only inside it)
  *   entries-end  { count, rootMode, rootMtimeMs, skipped: [{path, kind}] }
  *   data         { id, data, end?, hash? }         op stream for entry `id` (its index in the list);
  *                                                  `end` closes the file; `hash` (xxh128 hex of the whole

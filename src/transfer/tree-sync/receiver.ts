@@ -36,7 +36,7 @@ import { AsyncQueue } from './async-queue.js';
 import { chooseBlockSize, SignatureBuilder } from './block-signature.js';
 import { applyOps, type BasisReader } from './delta-apply.js';
 import { readOps } from './op-stream.js';
-import { TreeIgnore, WalkScope } from './ignore-rules.js';
+import { TreeIgnore } from './ignore-rules.js';
 import { PROTOCOL_VERSION, SMALL_FILE_BYTES, type FileEntry, type IgnoreSpec, type ReceiverStats, type SkippedEntry, type SyncChannel, type SyncMessage } from './protocol.js';
 import { acquireFileHasher, loadBlockHasher, releaseFileHasher } from './strong-hash.js';
 import { connectionLost, fromAbort, isFromPeer, limitError, protocolError, toAbort, unsafePath } from './sync-errors.js';
@@ -126,7 +126,9 @@ class TreeReceiver {
 
   private helloSeen = false;
   private rules: TreeIgnore | undefined;
-  private destIndex: Map<string, DestInfo> | undefined;
+  /** What the destination held, by path (null: nothing), looked up as the list arrives. */
+  private readonly destCache = new Map<string, DestInfo | null>();
+  private readonly destListings = new Map<string, Map<string, boolean>>();
   private readonly entries: FileEntry[] = [];
   private readonly seen = new Map<string, number>();
   private readonly dirIds: number[] = [];
@@ -191,6 +193,7 @@ class TreeReceiver {
         mkdirSync(dirname(this.dest), { recursive: true });
         mkdirSync(this.workRoot, { mode: 0o700 });
       }
+      if (!this.staged) this.listing('');
       const reader = this.readLoop();
       const needs = this.needLoop();
       for (const p of [reader, needs]) p.catch(() => undefined);
@@ -249,12 +252,11 @@ class TreeReceiver {
         this.helloSeen = true;
         return;
       case 'rules':
-        if (this.rules || this.entries.length) throw protocolError('rules must come once, before the entries');
+        if (this.rules || this.listEnded) throw protocolError('rules must come once, before the end of the list');
         this.rules = TreeIgnore.fromSpec(checkSpec(parseJson(this.inflate(msg.data))));
         return;
       case 'entries': {
         if (this.listEnded) throw protocolError('entries after the end of the list');
-        if (!this.destIndex && !this.staged) this.destIndex = this.scanDest();
         const rows = parseJson(this.inflate(msg.data));
         if (!Array.isArray(rows)) throw protocolError('entries are not a list');
         for (const row of rows) this.acceptEntry(row);
@@ -262,7 +264,6 @@ class TreeReceiver {
       }
       case 'entries-end':
         if (this.listEnded) throw protocolError('two ends of the list');
-        if (!this.destIndex && !this.staged) this.destIndex = this.scanDest();
         if (msg.count !== this.entries.length) throw protocolError(`list said ${msg.count} entries, ${this.entries.length} came`);
         this.root = { mode: num(msg.rootMode, 0o7777), mtimeMs: time(msg.rootMtimeMs) };
         this.skipped = Array.isArray(msg.skipped) ? msg.skipped.slice(0, MAX_SKIPPED_NOTES) : [];
@@ -356,13 +357,16 @@ class TreeReceiver {
   private placeDir(id: number, entry: FileEntry): void {
     this.dirIds.push(id);
     const abs = this.abs(entry.path);
-    const existing = this.destIndex?.get(entry.path);
+    const existing = this.destInfo(entry.path);
     if (existing?.type === 'dir') {
       // A read-only directory must take our temporary files; its mode is restored at the end.
       if ((existing.mode & 0o700) !== 0o700) chmodSync(abs, existing.mode | 0o700);
+      // Listed now, before anything of ours lands in it.
+      this.listing(entry.path);
     } else {
       if (existing) this.removeExisting(entry.path, existing);
       mkdirSync(abs, { mode: 0o700 });
+      this.destListings.set(entry.path, new Map());
       this.stats.dirsCreated += 1;
     }
     const st = lstatSync(abs);
@@ -371,7 +375,7 @@ class TreeReceiver {
 
   private placeSymlink(entry: FileEntry): void {
     const abs = this.abs(entry.path);
-    const existing = this.destIndex?.get(entry.path);
+    const existing = this.destInfo(entry.path);
     const target = entry.target as string;
     if (existing?.type === 'symlink' && readlinkSync(abs) === target) {
       this.stats.filesUnchanged += 1;
@@ -393,7 +397,7 @@ class TreeReceiver {
 
   private placeFile(id: number, entry: FileEntry): void {
     const abs = this.abs(entry.path);
-    const existing = this.destIndex?.get(entry.path);
+    const existing = this.destInfo(entry.path);
     if (existing?.type === 'file' && existing.size === entry.size && Math.abs(existing.mtimeMs - entry.mtimeMs) < 1) {
       if ((existing.mode & 0o777) !== safeMode(entry.mode)) chmodSync(abs, safeMode(entry.mode));
       this.stats.filesUnchanged += 1;
@@ -452,7 +456,7 @@ class TreeReceiver {
       });
     }
     rmSync(abs, { recursive: true, force: true });
-    this.destIndex?.delete(rel);
+    this.destCache.set(rel, null);
   }
 
   private outOfScopeUnder(rel: string): string | undefined {
@@ -491,45 +495,53 @@ class TreeReceiver {
     return parentRel ? `${this.workRoot}/${parentRel}/${name}` : `${this.workRoot}/${name}`;
   }
 
-  /** The destination as it is, limited to the synced scope: what may be compared, reused or deleted. */
-  private scanDest(): Map<string, DestInfo> {
-    const index = new Map<string, DestInfo>();
-    const rules = this.rules ?? new TreeIgnore('', [], false, false);
-    const walk = (dirAbs: string, dirRel: string, scope: WalkScope): void => {
-      let dirents: Dirent[];
+  /**
+   * What the destination holds at `rel`, read on first need: its directory is listed once,
+   * and only names that exist are lstat'ed. Work follows the source list, so it overlaps
+   * with the sender's walk, and ignored trees on the destination are never walked.
+   */
+  private destInfo(rel: string): DestInfo | undefined {
+    if (this.staged) return undefined;
+    const cached = this.destCache.get(rel);
+    if (cached !== undefined) return cached ?? undefined;
+    const parent = parentOf(rel);
+    const name = parent ? rel.slice(parent.length + 1) : rel;
+    let info: DestInfo | null = null;
+    if (this.listing(parent).has(name)) {
       try {
-        dirents = readdirSync(dirAbs, { withFileTypes: true });
-      } catch {
-        return;
-      }
-      for (const d of dirents) {
-        const abs = `${dirAbs}/${d.name}`;
-        if (isSyncTempName(d.name)) {
-          // Left by an interrupted sync into this same destination.
-          rmSync(abs, { force: true });
-          continue;
-        }
-        const rel = dirRel ? `${dirRel}/${d.name}` : d.name;
-        const isDir = d.isDirectory();
-        const childScope = rules.childScope(rel, d.name, isDir, scope);
-        if (childScope === undefined) continue;
-        if (childScope === WalkScope.Ignored) {
-          walk(abs, rel, childScope);
-          continue;
-        }
-        let st;
-        try {
-          st = lstatSync(abs);
-        } catch {
-          continue;
-        }
+        const st = lstatSync(this.abs(rel));
         const type = st.isFile() ? 'file' : st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'symlink' : 'other';
-        index.set(rel, { type, size: st.size, mtimeMs: st.mtimeMs, mode: st.mode & 0o7777 });
-        if (type === 'dir') walk(abs, rel, childScope);
+        info = { type, size: st.size, mtimeMs: st.mtimeMs, mode: st.mode & 0o7777 };
+      } catch {
+        info = null;
       }
-    };
-    walk(this.workRoot, '', WalkScope.Rules);
-    return index;
+    }
+    this.destCache.set(rel, info);
+    return info ?? undefined;
+  }
+
+  /** Names in a destination directory (true for directories), read once. */
+  private listing(dirRel: string): Map<string, boolean> {
+    let names = this.destListings.get(dirRel);
+    if (names) return names;
+    names = new Map();
+    const dirAbs = dirRel ? this.abs(dirRel) : this.workRoot;
+    let dirents: Dirent[] = [];
+    try {
+      dirents = readdirSync(dirAbs, { withFileTypes: true });
+    } catch {
+      dirents = [];
+    }
+    for (const d of dirents) {
+      if (isSyncTempName(d.name) && !d.name.includes(this.syncId)) {
+        // Left by an interrupted sync into this same destination.
+        rmSync(`${dirAbs}/${d.name}`, { force: true, recursive: d.isDirectory() });
+        continue;
+      }
+      names.set(d.name, d.isDirectory());
+    }
+    this.destListings.set(dirRel, names);
+    return names;
   }
 
   // ---- requesting files ----------------------------------------------------------------
@@ -722,7 +734,7 @@ class TreeReceiver {
     } finally {
       closeSync(fd);
     }
-    const existing = this.destIndex?.get(f.entry.path);
+    const existing = this.destInfo(f.entry.path);
     if (existing?.type === 'dir') this.removeExisting(f.entry.path, existing);
     if (!this.staged) renameSync(tmp, this.abs(f.entry.path));
     this.temps.delete(tmp);
@@ -762,7 +774,7 @@ class TreeReceiver {
     if (this.fsyncEach) await fh.datasync();
     await fh.close();
     f.fh = undefined;
-    const existing = this.destIndex?.get(f.entry.path);
+    const existing = this.destInfo(f.entry.path);
     if (existing?.type === 'dir') this.removeExisting(f.entry.path, existing);
     if (!this.staged) await rename(tmp, this.abs(f.entry.path));
     this.temps.delete(tmp);
@@ -802,7 +814,7 @@ class TreeReceiver {
   // ---- the end -------------------------------------------------------------------------
 
   private async finalize(): Promise<void> {
-    if ((this.opts.deleteExtraneous ?? true) && this.destIndex) this.deleteExtraneous(this.destIndex);
+    if ((this.opts.deleteExtraneous ?? true) && !this.staged) this.deleteExtraneous();
     const depth = (p: string): number => p.split('/').length;
     const dirs = this.dirIds.map((id) => this.entries[id] as FileEntry).sort((a, b) => depth(b.path) - depth(a.path));
     for (const d of dirs) setDirAttrs(this.abs(d.path), d);
@@ -847,21 +859,38 @@ class TreeReceiver {
     );
   }
 
-  private deleteExtraneous(index: Map<string, DestInfo>): void {
+  /**
+   * Deletes what the destination has and the source does not, inside the synced scope only.
+   * Runs last, so an interrupted sync never deleted anything.
+   */
+  private deleteExtraneous(): void {
     const rules = this.rules;
-    const gone = [...index.entries()]
-      .filter(([rel, info]) => !this.seen.has(rel) && !(rules?.outOfScope(rel, info.type === 'dir') ?? false))
-      .sort((a, b) => b[0].split('/').length - a[0].split('/').length);
-    for (const [rel, info] of gone) {
-      const abs = this.abs(rel);
-      try {
-        if (info.type === 'dir') rmdirSync(abs);
-        else unlinkSync(abs);
-        this.stats.filesDeleted += 1;
-      } catch (err) {
-        // A directory that still holds ignored files stays, with them.
-        if ((err as NodeJS.ErrnoException).code !== 'ENOTEMPTY' && (err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    for (const [dirRel, names] of this.destListings) {
+      if (dirRel !== '' && this.entries[this.seen.get(dirRel) ?? -1]?.type !== 'dir') continue;
+      for (const [name, isDir] of names) {
+        const rel = dirRel ? `${dirRel}/${name}` : name;
+        if (this.seen.has(rel) || rules?.outOfScope(rel, isDir)) continue;
+        this.deletePath(rel, isDir);
       }
+    }
+  }
+
+  private deletePath(rel: string, isDir: boolean): void {
+    const abs = this.abs(rel);
+    try {
+      if (isDir) {
+        for (const d of readdirSync(abs, { withFileTypes: true })) {
+          const child = `${rel}/${d.name}`;
+          if (!this.rules?.outOfScope(child, d.isDirectory())) this.deletePath(child, d.isDirectory());
+        }
+        rmdirSync(abs);
+      } else {
+        unlinkSync(abs);
+      }
+      this.stats.filesDeleted += 1;
+    } catch (err) {
+      // A directory that still holds ignored files stays, with them.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOTEMPTY' && (err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
   }
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { constants as zlibConstants, deflateRawSync } from 'node:zlib';
 import { blockCount, parseSignature, SIG_ENTRY_BYTES } from './block-signature.js';
 import { DeltaEncoder } from './delta-encoder.js';
-import { buildFileList, type FileList, type FileListOptions } from './file-list.js';
+import { startFileList, type FileList, type FileListOptions, type FileListWalk } from './file-list.js';
 import { LITERAL_HEADER_ROOM, literalFrame, OpWriter } from './op-stream.js';
 import { entryToRow, PROTOCOL_VERSION, SMALL_FILE_BYTES, messageWireBytes, type ReceiverStats, type SkippedEntry, type SyncChannel, type SyncMessage } from './protocol.js';
 import { acquireFileHasher, loadBlockHasher, releaseFileHasher } from './strong-hash.js';
@@ -49,7 +49,7 @@ interface BatchJob {
 
 type Job = NeedJob | BatchJob;
 
-const ENTRY_BATCH = 2000;
+const ENTRY_BATCH = 1000;
 const OPS_FLUSH = 256 * 1024;
 const MAX_BLOCK_SIZE = 1 << 20;
 const SMALL_FILE = SMALL_FILE_BYTES;
@@ -67,7 +67,8 @@ export async function sendTree(root: string, channel: SyncChannel, opts: SendTre
     return channel.send(msg);
   };
   try {
-    const list = buildFileList(root, opts);
+    const walk = startFileList(root, opts);
+    const list = walk.list;
     const blockHasher = await loadBlockHasher();
     const jobs = new AsyncQueue<Job>();
     const counters = { filesSent: 0, literalBytes: 0, matchedBytes: 0 };
@@ -119,7 +120,7 @@ export async function sendTree(root: string, channel: SyncChannel, opts: SendTre
 
     // Whichever fails first decides the error; the others must not surface as unhandled.
     for (const p of [reader, ...workers]) p.catch(() => undefined);
-    await Promise.race([sendList(list, send), reader.then(() => undefined)]);
+    await Promise.race([sendList(walk, send), reader.then(() => undefined)]);
     const [receiver] = await Promise.all([reader, ...workers]);
     channel.close();
     return {
@@ -139,13 +140,24 @@ export async function sendTree(root: string, channel: SyncChannel, opts: SendTre
   }
 }
 
-async function sendList(list: FileList, send: (m: SyncMessage) => Promise<void>): Promise<void> {
+/**
+ * Sends the list while walking, so the receiver compares its side at the same time. The
+ * ignore rules go last: only deletions need them, and nested .gitignore files are found
+ * on the way.
+ */
+async function sendList(walk: FileListWalk, send: (m: SyncMessage) => Promise<void>): Promise<void> {
   await send({ t: 'hello', v: PROTOCOL_VERSION, syncId: randomBytes(6).toString('hex') });
-  await send({ t: 'rules', data: deflate(JSON.stringify(list.rules.spec())) });
-  for (let i = 0; i < list.entries.length; i += ENTRY_BATCH) {
-    const rows = list.entries.slice(i, i + ENTRY_BATCH).map(entryToRow);
-    await send({ t: 'entries', data: deflate(JSON.stringify(rows)) });
+  let rows: ReturnType<typeof entryToRow>[] = [];
+  for (const entry of walk.entries()) {
+    rows.push(entryToRow(entry));
+    if (rows.length >= ENTRY_BATCH) {
+      await send({ t: 'entries', data: deflate(JSON.stringify(rows)) });
+      rows = [];
+    }
   }
+  if (rows.length) await send({ t: 'entries', data: deflate(JSON.stringify(rows)) });
+  const list: FileList = walk.list;
+  await send({ t: 'rules', data: deflate(JSON.stringify(list.rules.spec())) });
   await send({
     t: 'entries-end',
     count: list.entries.length,

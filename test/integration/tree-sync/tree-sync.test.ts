@@ -82,6 +82,8 @@ describe('tree sync on a real file system', () => {
     write(dest, 'node_modules/dest-pkg/index.js', 'installed on the destination');
     write(dest, 'debug.log', 'dest log');
     write(dest, 'dest-only.txt', 'not ignored, not in the source');
+    write(dest, 'stale/a.txt', 'in scope, goes');
+    write(dest, 'stale/b.log', 'ignored, stays with its directory');
 
     const edited = Buffer.from(big);
     edited.write('EDITED IN THE MIDDLE', 1_000_000);
@@ -105,10 +107,12 @@ describe('tree sync on a real file system', () => {
     expect(readFileSync(join(dest, '.env'), 'utf8')).toBe('TOKEN=dest-only');
     expect(existsSync(join(dest, 'node_modules/dest-pkg/index.js'))).toBe(true);
     expect(existsSync(join(dest, 'debug.log'))).toBe(true);
+    expect(existsSync(join(dest, 'stale/a.txt'))).toBe(false);
+    expect(readFileSync(join(dest, 'stale/b.log'), 'utf8')).toBe('ignored, stays with its directory');
     expect(second.sent.filesSent).toBe(3);
     expect(second.sent.literalBytes).toBeLessThan(20_000);
     expect(second.sent.matchedBytes).toBeGreaterThan(1_900_000);
-    expect(second.received.filesDeleted).toBe(4);
+    expect(second.received.filesDeleted).toBe(5);
     expect(second.wireBytes).toBeLessThan(60_000);
 
     const third = await syncTreeLocal(src, dest);
