@@ -214,6 +214,7 @@ export async function runHandoff(deps: HandoffDeps, req: HandoffRequest, onEvent
   });
 
   let wasRunning = false;
+  let swapped = false;
   let row: JournalRow;
   let workspaceFiles: number | null = null;
   let workspaceBytes: number | null = null;
@@ -271,11 +272,17 @@ export async function runHandoff(deps: HandoffDeps, req: HandoffRequest, onEvent
     emit('resume', reg.tmuxSession ? 'done' : 'skipped', reg.tmuxSession ? `tmux session ${reg.tmuxSession}` : 'a direct session is not started');
 
     emit('commit', 'start');
-    await commitOnSource(deps, row, p);
+    await commitOnSource(deps, row, p, () => (swapped = true));
   } catch (err) {
     const failure = isHappierError(err) ? err : new HappierError('INTERNAL', (err as Error)?.message ?? String(err), { cause: err });
     const current = deps.journal.get(handoffId)!;
-    if (current.step === 'committed') throw failure;
+    if (current.step === 'committed' || swapped) {
+      throw new HappierError(failure.code, failure.message, {
+        hint: `ownership already moved to ${machine.name}; the next happier run finishes the handoff (or \`happier handoff --recover ${handoffId}\`)`,
+        details: { ...failure.details, handoffId, rolledBack: false },
+        cause: err,
+      });
+    }
     const phase = ([...started.keys()].pop() ?? 'prepare') as HandoffPhase;
     emit(phase, 'failed', failure.message);
     const undone = await rollBack(deps, machine, handoffId, subject.kind === 'synced' ? subject.session.id : null, wasRunning);

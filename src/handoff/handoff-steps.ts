@@ -39,7 +39,7 @@ export function targetMachine(deps: HandoffDeps, row: JournalRow): Machine {
  * first. A CAS that finds the target already at the next epoch is this same commit, seen
  * again after a crash.
  */
-export async function commitOnSource(deps: HandoffDeps, row: JournalRow, peer: Peer | null): Promise<void> {
+export async function commitOnSource(deps: HandoffDeps, row: JournalRow, peer: Peer | null, onSwapped: () => void = () => undefined): Promise<void> {
   if (row.plan.directMode === null) {
     try {
       await deps.commitOwnership(row.sessionId, row.fromEpoch, row.targetMachineId);
@@ -48,6 +48,8 @@ export async function commitOnSource(deps: HandoffDeps, row: JournalRow, peer: P
       const already = isHappierError(err) && err.code === 'CONFLICT' && d.currentOwnerMachineId === row.targetMachineId && d.currentEpoch === row.fromEpoch + 1;
       if (!already) throw err;
     }
+    // From here the server names the target as owner: undoing is no longer an option.
+    onSwapped();
   }
   deps.registry.write(() => {
     if (row.plan.directMode === null) {
