@@ -49,12 +49,11 @@ export interface ReceiveTreeOptions {
    * node_modules) is left alone, since the source never said anything about it.
    */
   readonly deleteExtraneous?: boolean;
-  /** Files requested and not yet complete (default 64). */
+  /** Large or delta files requested and not yet complete (default 64); small whole files have their own allowance. */
   readonly maxOutstanding?: number;
   /**
-   * Make the result durable (default true): when updating an existing destination, every
-   * file is fsynced before its rename; a new tree is flushed once, before the staging
-   * directory is renamed into place.
+   * Make the result durable (default true): everything written is flushed to disk before
+   * any of it is renamed into place (the staging directory, or each file's temporary name).
    */
   readonly fsync?: boolean;
 }
@@ -711,8 +710,7 @@ class TreeReceiver {
 
   /**
    * A whole small file in one message, written with synchronous calls: for tens of
-   * thousands of small files the thread-pool round trips cost more than the writes. Only
-   * the fsync, which waits on the disk, goes to the pool.
+   * thousands of small files the thread-pool round trips cost more than the writes.
    */
   private async writeSmallFile(f: IncomingFile, data: Buffer): Promise<void> {
     const pieces: Buffer[] = [];
