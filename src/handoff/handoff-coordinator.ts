@@ -68,12 +68,10 @@ type Subject =
   | { kind: 'synced'; session: Session; agent: Agent; vendorSessionId: string; cwd: string }
   | { kind: 'direct'; agent: Agent; vendorSessionId: string; cwd: string; bundle: StateBundle };
 
-const CONNECT_NOTE = 'connecting';
-
 export async function runHandoff(deps: HandoffDeps, req: HandoffRequest, onEvent: (e: HandoffEvent) => void = () => undefined): Promise<HandoffResult> {
   const settings = deps.settings.settings();
   const opts = resolveHandoffOptions(settings.handoff, req.flags);
-  const subject = await resolveSubject(deps, req.selector, opts);
+  const subject = await resolveSubject(deps, req.selector);
   const self = deps.machines.self();
   const target = deps.machines.byName(req.to);
   const unsafe = unsafeWorkspaceReason({
@@ -105,7 +103,7 @@ export async function runHandoff(deps: HandoffDeps, req: HandoffRequest, onEvent
     onEvent({ phase, label: label(phase), status, ...(detail ? { detail } : {}) });
   };
 
-  emit('prepare', 'start', CONNECT_NOTE);
+  emit('prepare', 'start', `connecting to ${req.to}`);
   // Refusals that need no connection come first, in preflight's own order.
   preflightHandoff({ ...preflightInput, probe: { online: true, providers: [subject.agent], happierVersion: '' } });
   const machine = target!;
@@ -384,7 +382,8 @@ async function reach(deps: HandoffDeps, machine: Machine): Promise<{ peer: Peer 
   }
 }
 
-async function resolveSubject(deps: HandoffDeps, selector: string, opts: HandoffOptions): Promise<Subject> {
+/** A synced session by its selector, else a direct one by a provider's own id. */
+async function resolveSubject(deps: HandoffDeps, selector: string): Promise<Subject> {
   if (deps.sessions.candidates(selector).length > 0) {
     const session = deps.sessions.resolve(selector);
     if (!session.vendorSessionId) {
@@ -406,6 +405,6 @@ async function resolveSubject(deps: HandoffDeps, selector: string, opts: Handoff
       throw err;
     }
   }
-  void opts;
+  // Neither: the registry's own NOT_FOUND (or AMBIGUOUS) says so best.
   return deps.sessions.resolve(selector) as never;
 }
