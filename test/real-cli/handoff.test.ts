@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HAPPIER_BIN, runHappier, type CliRun } from '../helpers/run-happier.js';
@@ -113,6 +113,7 @@ describe.each(['claude', 'opencode', 'codex'] as const)('a real %s session hande
     const result = JSON.parse(handed.stdout).data;
     expect(result).toMatchObject({ ownerEpoch: 1, plan: { target: { path: target } } });
 
+    expect(readFileSync(join(target, 'notes.md'), 'utf8')).toBe(`# ${agent} project\n`);
     const tmuxSession = result.tmuxSession as string;
     const mark = mock.mark();
     await bTmux.waitForText(tmuxSession, READY[agent], 60_000).catch((err) => {
