@@ -71,15 +71,18 @@ describe('happier handoff between two machines over a real sshd', () => {
     expect(readFileSync(join(p.targetCwd, 'src/a.ts'), 'utf8')).toBe('export const a = 1;\n');
     expect(existsSync(join(p.targetCwd, 'dist'))).toBe(false);
 
-    const q = project('taken', { 'new.txt': 'new\n' });
+    const q = project('taken', { 'new.txt': 'new\n', '.gitignore': 'dist/\n.env.local\n', 'dist/out.js': 'built\n', '.env.local': 'KEY=1\n' });
     mkdirSync(q.targetCwd, { recursive: true });
     writeFileSync(join(q.targetCwd, 'old.txt'), 'old\n');
     m.peer.chown(join(m.targetHome, 'code'));
-    const s = await m.run(['handoff', q.session.id, '--to', 'desk', '--workspace', '--conflict', 'sibling', '--include', 'nothing/**']);
+    const s = await m.run(['handoff', q.session.id, '--to', 'desk', '--workspace', '--conflict', 'sibling', '--include', 'dist/**']);
     expect(s.code, s.stderr).toBe(0);
     expect(s.stderr).toContain(`so the session goes to the sibling ${q.targetCwd}-2`);
     expect(readFileSync(join(q.targetCwd, 'old.txt'), 'utf8')).toBe('old\n');
     expect(readFileSync(join(q.targetCwd + '-2', 'new.txt'), 'utf8')).toBe('new\n');
+    // --include brings back the ignored files it names, and only those.
+    expect(readFileSync(join(q.targetCwd + '-2', 'dist', 'out.js'), 'utf8')).toBe('built\n');
+    expect(existsSync(join(q.targetCwd + '-2', '.env.local'))).toBe(false);
     expect(m.targetSessions().find((x: any) => x.id === q.session.id)).toMatchObject({ cwd: q.targetCwd + '-2', active: true });
     expect(m.leftovers()).toEqual([]);
   });
