@@ -72,6 +72,12 @@ export async function runHandoff(deps: HandoffDeps, req: HandoffRequest, onEvent
   const settings = deps.settings.settings();
   const opts = resolveHandoffOptions(settings.handoff, req.flags);
   const subject = await resolveSubject(deps, req.selector);
+  if (subject.kind === 'synced' && subject.session.archived) {
+    // The target resumes what it takes; an archived session would fail there, after everything moved.
+    throw new HappierError('ARCHIVED', `session ${subject.session.id.slice(0, 8)} is archived`, {
+      hint: `bring it back with \`happier session unarchive ${subject.session.id.slice(0, 8)}\` first`,
+    });
+  }
   const self = deps.machines.self();
   const target = deps.machines.byName(req.to);
   const unsafe = unsafeWorkspaceReason({

@@ -170,6 +170,7 @@ describe('happier handoff between two machines over a real sshd', () => {
       await bare.stop();
     }
 
+    expect(await code([m.addSession({ cwd: p.cwd, archived: true }).id, '--to', 'desk'])).toMatchObject({ code: 'ARCHIVED' });
     const elsewhere = m.addSession({ ownerMachineId: 'id-gone', cwd: p.cwd });
     expect(await code([elsewhere.id, '--to', 'desk'])).toMatchObject({ code: 'NOT_OWNER' });
 
