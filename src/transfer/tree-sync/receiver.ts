@@ -100,6 +100,8 @@ const NEED_WORKERS = 8;
 const MAX_SMALL_OUTSTANDING = 1024;
 const SMALL_REFILL = 64;
 const MAX_BATCH = 256;
+const COMMIT_MIN_FILES = 64;
+const COMMIT_MS = 250;
 const execFileAsync = promisify(execFile);
 
 /**
@@ -143,10 +145,13 @@ class TreeReceiver {
   private pendingWrite = 0;
   private writeWaiter: (() => void) | undefined;
   private readonly temps = new Set<string>();
-  /** Files written without an fsync yet: all are flushed at once before anything goes into place. */
+  /** Files written into the staging directory: flushed at once before it goes into place. */
   private readonly unflushed: string[] = [];
-  /** Finished temporary files and where they go, renamed into place after the flush. */
-  private readonly pendingRenames: { tmp: string; rel: string }[] = [];
+  /** Finished temporary files and where they go, waiting for the next group commit. */
+  private pendingRenames: { tmp: string; rel: string }[] = [];
+  private committing: Promise<void> = Promise.resolve();
+  private lastCommit = performance.now();
+  private committedFiles = 0;
   private finished = false;
   private fatal: unknown;
   private settle: { resolve: () => void; reject: (e: unknown) => void } | undefined;
@@ -225,6 +230,7 @@ class TreeReceiver {
     this.channel.close(err instanceof Error ? err : new Error(String(err)));
     // Let in-flight writes stop before their temporary files are removed under them.
     await Promise.allSettled([...this.files.values()].map((f) => f.chain));
+    await this.committing;
     for (const f of this.files.values()) {
       await f.fh?.close().catch(() => undefined);
       await f.basis?.close().catch(() => undefined);
@@ -477,15 +483,50 @@ class TreeReceiver {
    * in a live destination, under a temporary name beside the file they replace.
    */
   private writePath(rel: string): string {
-    const path = this.staged ? this.abs(rel) : this.tempPath(parentOf(rel));
+    if (!this.staged) return this.tempPath(parentOf(rel));
+    const path = this.abs(rel);
     this.unflushed.push(path);
     return path;
   }
 
-  /** A finished file: in place already when staged, else queued for its rename. */
+  /** A finished file: in place already when staged, else queued for the next group commit. */
   private place(tmp: string, rel: string): void {
-    if (this.staged) this.temps.delete(tmp);
-    else this.pendingRenames.push({ tmp, rel });
+    if (this.staged) {
+      this.temps.delete(tmp);
+      return;
+    }
+    this.pendingRenames.push({ tmp, rel });
+    // Groups grow with the sync: early files show up soon, and a long sync still takes only
+    // a few dozen flushes.
+    const groupSize = Math.max(COMMIT_MIN_FILES, this.committedFiles >> 1);
+    if (this.pendingRenames.length >= groupSize || performance.now() - this.lastCommit >= COMMIT_MS) void this.commit();
+  }
+
+  /**
+   * Group commit for a live destination: one flush for every finished file so far, then each
+   * is renamed over the file it replaces. Files appear as the sync goes, each complete, and
+   * a flush costs one syncfs (35 ms for 5,000 files here) instead of an fsync per file
+   * before its rename (350 ms for 200 edited files, 600 ms over a 20,000-file copy).
+   */
+  private commit(): Promise<void> {
+    const batch = this.pendingRenames;
+    this.pendingRenames = [];
+    this.committedFiles += batch.length;
+    this.lastCommit = performance.now();
+    this.committing = this.committing
+      .then(async () => {
+        if (batch.length === 0 || this.fatal) return;
+        if (this.opts.fsync ?? true) await this.flush(batch.map((b) => b.tmp));
+        for (const { tmp, rel } of batch) {
+          if (this.fatal) return;
+          const existing = this.destInfo(rel);
+          if (existing?.type === 'dir') this.removeExisting(rel, existing);
+          renameSync(tmp, this.abs(rel));
+          this.temps.delete(tmp);
+        }
+      })
+      .catch((e) => this.fail(e));
+    return this.committing;
   }
 
   private tempPath(parentRel: string): string {
@@ -803,21 +844,10 @@ class TreeReceiver {
 
   // ---- the end -------------------------------------------------------------------------
 
-  /**
-   * Flush, then rename, then delete: nothing the sync wrote becomes visible before all of it
-   * is on disk, and nothing is deleted before everything new is in place. One flush for all
-   * files (syncfs through `sync -f`, 35 ms for 5,000 files here) replaced an fsync per file
-   * before its rename, which cost about 600 ms over a 20,000-file copy and 350 ms for 200
-   * edited files.
-   */
+  /** The last commit, then deletions, then directory attributes, then the staging rename. */
   private async finalize(): Promise<void> {
-    if (this.opts.fsync ?? true) await this.flush();
-    for (const { tmp, rel } of this.pendingRenames) {
-      const existing = this.destInfo(rel);
-      if (existing?.type === 'dir') this.removeExisting(rel, existing);
-      renameSync(tmp, this.abs(rel));
-      this.temps.delete(tmp);
-    }
+    await this.commit();
+    if (this.fatal) throw this.fatal;
     if ((this.opts.deleteExtraneous ?? true) && !this.staged) this.deleteExtraneous();
     const depth = (p: string): number => p.split('/').length;
     const dirs = this.dirIds.map((id) => this.entries[id] as FileEntry).sort((a, b) => depth(b.path) - depth(a.path));
@@ -827,14 +857,15 @@ class TreeReceiver {
       if (existsSync(this.dest)) {
         throw new HappierError('CONFLICT', `${this.dest} appeared while the tree was being staged`, { hint: 'Choose another target path, or remove it and sync again.' });
       }
+      if (this.opts.fsync ?? true) await this.flush(this.unflushed);
       renameSync(this.workRoot, this.dest);
       await fsyncDir(dirname(this.dest));
     }
   }
 
   /** syncfs of the destination's file system; where that is missing, an fsync of each file, many at once. */
-  private async flush(): Promise<void> {
-    if (this.unflushed.length === 0) return;
+  private async flush(files: readonly string[]): Promise<void> {
+    if (files.length === 0) return;
     if (process.platform === 'linux') {
       try {
         await execFileAsync('sync', ['-f', this.workRoot], { timeout: 120_000 });
@@ -844,7 +875,6 @@ class TreeReceiver {
       }
     }
     let next = 0;
-    const files = this.unflushed;
     await Promise.all(
       Array.from({ length: 32 }, async () => {
         while (next < files.length) {
