@@ -276,6 +276,16 @@ export async function runHandoff(deps: HandoffDeps, req: HandoffRequest, onEvent
     emit('resume', reg.tmuxSession ? 'done' : 'skipped', reg.tmuxSession ? `tmux session ${reg.tmuxSession}` : 'a direct session is not started');
 
     emit('commit', 'start');
+    if (subject.kind === 'synced') {
+      // Someone may have resumed it here while it moved; two live copies must not both think they own it.
+      const { isRunning } = await import('../lifecycle/session-facts.js');
+      const now = deps.sessions.get(subject.session.id);
+      if (now && (await isRunning(await deps.lifecycle(), now))) {
+        throw new HappierError('CONFLICT', `session ${now.id.slice(0, 8)} was started again on ${self.name} during the handoff`, {
+          hint: 'stop it here, then hand it off again',
+        });
+      }
+    }
     await commitOnSource(deps, row, p, () => (swapped = true));
   } catch (err) {
     const failure = isHappierError(err) ? err : new HappierError('INTERNAL', (err as Error)?.message ?? String(err), { cause: err });
