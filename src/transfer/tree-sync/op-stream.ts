@@ -141,10 +141,15 @@ export const LITERAL_HEADER_ROOM = 9;
  * built without copying them: large raw files then cost one buffer per chunk.
  */
 export function literalFrame(buf: Buffer, len: number): Buffer {
-  const header = Buffer.concat([Buffer.from([OP_LITERAL]), varint(len)]);
+  const header = literalHeader(len);
   const start = LITERAL_HEADER_ROOM - header.length;
   header.copy(buf, start);
   return buf.subarray(start, LITERAL_HEADER_ROOM + len);
+}
+
+/** The op header of a raw literal of `len` bytes; the bytes follow it. */
+export function literalHeader(len: number): Buffer {
+  return Buffer.concat([Buffer.from([OP_LITERAL]), varint(len)]);
 }
 
 function varint(n: number): Buffer {

@@ -6,7 +6,7 @@ import { constants as zlibConstants, deflateRawSync } from 'node:zlib';
 import { blockCount, parseSignature, SIG_ENTRY_BYTES } from './block-signature.js';
 import { DeltaEncoder } from './delta-encoder.js';
 import { startFileList, type FileList, type FileListOptions, type FileListWalk } from './file-list.js';
-import { LITERAL_HEADER_ROOM, literalFrame, OpWriter } from './op-stream.js';
+import { LITERAL_HEADER_ROOM, literalFrame, literalHeader, OpWriter } from './op-stream.js';
 import { entryToRow, PROTOCOL_VERSION, SMALL_FILE_BYTES, messageWireBytes, type ReceiverStats, type SkippedEntry, type SyncChannel, type SyncMessage } from './protocol.js';
 import { acquireFileHasher, loadBlockHasher, releaseFileHasher } from './strong-hash.js';
 import { AsyncQueue } from './async-queue.js';
@@ -274,6 +274,7 @@ async function sendFile(ctx: FileContext, job: NeedJob): Promise<void> {
 
 /** Reads small files synchronously and packs their op streams into `files` messages. */
 async function sendSmallFiles(ctx: FileContext, ids: readonly number[]): Promise<void> {
+  if (!ctx.compress) return sendSmallFilesRaw(ctx, ids);
   let batch: { ids: number[]; lens: number[]; parts: Buffer[]; bytes: number } = { ids: [], lens: [], parts: [], bytes: 0 };
   const flush = async (): Promise<void> => {
     if (batch.ids.length === 0) return;
@@ -303,6 +304,64 @@ async function sendSmallFiles(ctx: FileContext, ids: readonly number[]): Promise
     if (batch.bytes >= BATCH_BYTES) await flush();
   }
   await flush();
+}
+
+/**
+ * Without compression, files are read straight into the message buffer behind their op
+ * headers: no copy per file, none per message.
+ */
+async function sendSmallFilesRaw(ctx: FileContext, ids: readonly number[]): Promise<void> {
+  const flags = fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW;
+  for (let i = 0; i < ids.length; ) {
+    let end = i;
+    let room = 0;
+    while (end < ids.length && room < BATCH_BYTES) room += (ctx.list.entries[ids[end++] as number]?.size ?? 0) + LITERAL_HEADER_ROOM;
+    const buf = Buffer.allocUnsafe(room);
+    const batchIds: number[] = [];
+    const lens: number[] = [];
+    let off = 0;
+    for (; i < end; i++) {
+      const id = ids[i] as number;
+      const entry = ctx.list.entries[id];
+      if (!entry) continue;
+      const header = literalHeader(entry.size);
+      let got: number;
+      try {
+        got = readSmallInto(join(ctx.root, entry.path), flags, buf, off + header.length, entry.size);
+      } catch (err) {
+        await ctx.send({ t: 'gone', id, reason: (err as NodeJS.ErrnoException).code ?? 'unreadable' });
+        continue;
+      }
+      let frame = header;
+      if (got !== entry.size) {
+        // The file shrank since it was listed: a shorter header, and the bytes moved up to it.
+        frame = literalHeader(got);
+        buf.copy(buf, off + frame.length, off + header.length, off + header.length + got);
+      }
+      frame.copy(buf, off);
+      batchIds.push(id);
+      lens.push(frame.length + got);
+      off += frame.length + got;
+      ctx.counters.filesSent += 1;
+      ctx.counters.literalBytes += got;
+    }
+    if (batchIds.length) await ctx.send({ t: 'files', ids: batchIds, lens, data: buf.subarray(0, off) });
+  }
+}
+
+function readSmallInto(abs: string, flags: number, buf: Buffer, offset: number, size: number): number {
+  const fd = openSync(abs, flags);
+  try {
+    let got = 0;
+    while (got < size) {
+      const n = readSync(fd, buf, offset + got, size - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    return got;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function readSmall(abs: string, flags: number, size: number): Buffer {

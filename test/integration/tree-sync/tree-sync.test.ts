@@ -1,8 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createChannelPair } from '../../../src/transfer/tree-sync/in-process-channel.js';
 import { syncTreeLocal } from '../../../src/transfer/tree-sync/local-sync.js';
+import type { SyncChannel } from '../../../src/transfer/tree-sync/protocol.js';
+import { receiveTree } from '../../../src/transfer/tree-sync/receiver.js';
+import { sendTree } from '../../../src/transfer/tree-sync/sender.js';
 import { cleanupSyncLeftovers } from '../../../src/transfer/tree-sync/sync-leftovers.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { treeSnapshot } from '../../helpers/tree-snapshot.js';
@@ -147,6 +151,30 @@ describe('tree sync on a real file system', () => {
     expect([...treeSnapshot(dest).keys()].filter((k) => !k.startsWith('.git/') && k !== '.git')).toEqual([
       '.env.local', '.gitignore', 'dist', 'dist/app.js', 'index.ts',
     ]);
+  });
+
+  it('copies what a file holds when it is read, if it shrank after it was listed', async () => {
+    const src = dir('shrink-src');
+    write(src, 'shrinks.txt', 'a'.repeat(1000));
+    write(src, 'stays.txt', 'b'.repeat(1000));
+    const dest = join(tmp.path, 'shrink-dest');
+    for (const compress of [false, true]) {
+      write(src, 'shrinks.txt', 'a'.repeat(1000));
+      rmSync(dest, { recursive: true, force: true });
+      const pair = createChannelPair();
+      // The receiver's request is the moment between listing and reading.
+      const receiverSide: SyncChannel = {
+        send: async (msg) => {
+          if (msg.t === 'need-whole') truncateSync(join(src, 'shrinks.txt'), 10);
+          return pair.b.send(msg);
+        },
+        [Symbol.asyncIterator]: () => pair.b[Symbol.asyncIterator](),
+        close: (err) => pair.b.close(err),
+      };
+      await Promise.all([sendTree(src, pair.a, { ignoreRules: false, compress }), receiveTree(dest, receiverSide)]);
+      expect(readFileSync(join(dest, 'shrinks.txt'), 'utf8')).toBe('a'.repeat(10));
+      expect(readFileSync(join(dest, 'stays.txt'), 'utf8')).toBe('b'.repeat(1000));
+    }
   });
 
   it('leaves no temporary files or staging directories after cleanup of an interrupted run', () => {
