@@ -46,7 +46,16 @@ export interface HandoffPlan {
   readonly direct: 'keep' | 'convert' | null;
   readonly source: { readonly machineId: string; readonly name: string; readonly cwd: string };
   readonly target: { readonly machineId: string; readonly name: string; readonly path: string; readonly pathChoice: TargetPathChoice; readonly placement: string };
-  readonly workspace: { readonly enabled: boolean; readonly reason: string; readonly conflict: HandoffOptions['conflict']; readonly ignored: HandoffOptions['ignored']; readonly include: readonly string[] };
+  readonly workspace: {
+    readonly enabled: boolean;
+    readonly reason: string;
+    readonly conflict: HandoffOptions['conflict'];
+    readonly ignored: HandoffOptions['ignored'];
+    readonly include: readonly string[];
+    /** What the workspace sync would send, counted for a dry run; null otherwise. */
+    readonly files: number | null;
+    readonly bytes: number | null;
+  };
   readonly stateFiles: readonly { readonly path: string; readonly bytes: number }[];
   readonly notes: readonly string[];
 }
@@ -190,6 +199,7 @@ export async function runHandoff(deps: HandoffDeps, req: HandoffRequest, onEvent
       conflict: opts.conflict,
       ignored: opts.ignored,
       include: opts.ignored === 'include-selected' ? opts.include : [],
+      ...(await workspaceCount(deps, workspace && opts.dryRun, subject.cwd, opts)),
     },
     stateFiles: bundle.files.map((f) => ({ path: f.path, bytes: f.data.length })),
     notes,
@@ -325,6 +335,19 @@ export async function runHandoff(deps: HandoffDeps, req: HandoffRequest, onEvent
     workspaceBytes,
     warnings,
   };
+}
+
+/** The files a dry run says would move: the sender's own list, with its ignore rules. */
+async function workspaceCount(deps: HandoffDeps, count: boolean, cwd: string, opts: HandoffOptions): Promise<{ files: number | null; bytes: number | null }> {
+  if (!count) return { files: null, bytes: null };
+  const { buildFileList } = await import('../transfer/tree-sync/file-list.js');
+  const list = buildFileList(deps.realpath(cwd) ?? cwd, {
+    ignoreRules: true,
+    ...(opts.ignored === 'include-selected' && opts.include.length ? { include: [...opts.include] } : {}),
+    env: deps.env,
+  });
+  const files = list.entries.filter((e) => e.type === 'file');
+  return { files: files.length, bytes: files.reduce((n, e) => n + e.size, 0) };
 }
 
 const STATE_CHUNK = 4 * 1024 * 1024;

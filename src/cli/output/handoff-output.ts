@@ -28,6 +28,7 @@ export function formatPlan(plan: HandoffPlan): string[] {
     `  source:    ${sanitize(plan.source.cwd)}`,
     `  target:    ${sanitize(plan.target.path)} (${CHOICE[plan.target.pathChoice]}; ${PLACEMENT[plan.target.placement] ?? plan.target.placement})`,
     `  workspace: ${plan.workspace.enabled ? 'on' : 'off'} (${plan.workspace.reason})${plan.workspace.enabled ? `, conflict ${plan.workspace.conflict}, ignored files ${plan.workspace.ignored}${plan.workspace.include.length ? ` (${plan.workspace.include.join(', ')})` : ''}` : ''}`,
+    ...(plan.workspace.files !== null ? [`  files:     ${plan.workspace.files} workspace file(s), ${mb(plan.workspace.bytes ?? 0)}`] : []),
     `  state:     ${plan.stateFiles.length} file(s), ${mb(stateBytes)}`,
     ...plan.stateFiles.map((f) => `    ${sanitize(f.path)} (${mb(f.bytes)})`),
   ];

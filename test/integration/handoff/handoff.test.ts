@@ -66,6 +66,12 @@ describe('happier handoff between two machines over a real sshd', () => {
 
   it('moves the workspace into a new folder, and with --conflict sibling into `-2` when the folder exists', async () => {
     const p = project('withws', { 'src/a.ts': 'export const a = 1;\n', '.gitignore': 'dist/\n', 'dist/out.js': 'built\n' });
+    const dry = await m.run(['handoff', p.session.id, '--to', 'desk', '--workspace', '--dry-run']);
+    expect(dry.code, dry.stderr).toBe(0);
+    // src/a.ts and .gitignore; dist/ is ignored.
+    expect(dry.stdout).toMatch(/files: {5}2 workspace file\(s\)/);
+    expect(dry.stdout).toContain(`target:    ${p.targetCwd} (the same place under the target’s home; a new folder)`);
+    expect(existsSync(p.targetCwd)).toBe(false);
     const r = await m.json(['handoff', p.session.id, '--to', 'desk', '--workspace']);
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(join(p.targetCwd, 'src/a.ts'), 'utf8')).toBe('export const a = 1;\n');
