@@ -39,7 +39,7 @@ export async function watchEarlyExit(
     const panes = await sessionPanes(runner, server, sessionName);
     const pane = panes[0];
     if (!pane) return { kind: 'exited', status: null, output: [] };
-    if (pane.dead) return collect(runner, server, sessionName, pane.deadStatus);
+    if (pane.dead) return collect(runner, server, sessionName, pane.deadStatus, clock);
     if (clock.now() >= until) break;
     await clock.sleep(Math.min(opts.pollMs ?? 100, Math.max(0, until - clock.now())));
   }
@@ -48,11 +48,39 @@ export async function watchEarlyExit(
   // then stays, so look once more.
   const after = (await sessionPanes(runner, server, sessionName))[0];
   if (!after) return { kind: 'exited', status: null, output: [] };
-  if (after.dead) return collect(runner, server, sessionName, after.deadStatus);
+  if (after.dead) return collect(runner, server, sessionName, after.deadStatus, clock);
   return { kind: 'running' };
 }
 
-async function collect(runner: ProcessRunner, server: TmuxServer, name: string, status: number | null): Promise<EarlyExit> {
+/**
+ * tmux marks a pane dead when its pty closes, which can come a moment before it reaps the
+ * process and learns the exit status; wait briefly for the status rather than report none.
+ * (tmux 3.3a sometimes never records it; then the status is null and the words stand alone.)
+ */
+async function settledStatus(
+  runner: ProcessRunner,
+  server: TmuxServer,
+  name: string,
+  status: number | null,
+  clock: EarlyExitClock,
+): Promise<number | null> {
+  for (let i = 0; status === null && i < 8; i++) {
+    await clock.sleep(25);
+    const pane = (await sessionPanes(runner, server, name))[0];
+    if (!pane) break;
+    status = pane.deadStatus;
+  }
+  return status;
+}
+
+async function collect(
+  runner: ProcessRunner,
+  server: TmuxServer,
+  name: string,
+  deadStatus: number | null,
+  clock: EarlyExitClock,
+): Promise<EarlyExit> {
+  const status = await settledStatus(runner, server, name, deadStatus, clock);
   const cap = await runTmux(runner, server, ['capture-pane', '-p', '-J', '-S', '-', '-E', '-', '-t', paneTarget(name)]);
   await killSession(runner, server, name);
   return { kind: 'exited', status, output: lastOutputLines(cap.code === 0 ? cap.stdout : '') };
