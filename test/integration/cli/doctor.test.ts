@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REGISTRY_FILE } from '../../../src/store/registry.js';
+import { MachinesRepo } from '../../../src/store/machines-repo.js';
+import { openRegistry, REGISTRY_FILE } from '../../../src/store/registry.js';
 import { runHappier } from '../../helpers/run-happier.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
@@ -38,6 +39,22 @@ describe('happier doctor', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/FAIL {2}registry: the registry .* is not a valid database\n {6}fix: happier left it untouched/);
     expect(r.stdout).toMatch(/ok {4}tmux: tmux \d/);
+  });
+
+  it('reports a configured machine that does not answer, with what to do', async () => {
+    const home = join(dir.path, 'h4');
+    const reg = openRegistry(home);
+    // Port 9 on loopback has nothing listening: the connection is refused at once.
+    new MachinesRepo(reg).upsert({ id: 'm-desk', name: 'desk', sshTarget: 'nobody@127.0.0.1:9', identityFile: null, isSelf: false, createdAt: new Date().toISOString() });
+    reg.close();
+    const r = await runHappier(['doctor', '--json'], { HAPPIER_HOME: home, HOME: dir.path, PATH: pathWith(['tmux', 'ssh']) });
+    const findings = JSON.parse(r.stdout).data.findings as { check: string; status: string; summary: string; fix: string }[];
+    const desk = findings.find((f) => f.check === 'machine desk');
+    expect(desk).toMatchObject({ status: 'warn' });
+    expect(desk!.summary).toMatch(/^nobody@127\.0\.0\.1:9 is offline: /);
+    expect(desk!.fix).toBeTruthy();
+    expect(findings.find((f) => f.check === 'server')).toMatchObject({ status: 'ok', summary: 'no sync server configured (optional)' });
+    expect(r.code).toBe(0);
   });
 
   it('is healthy with tmux and a good registry, warning about missing provider CLIs', async () => {
