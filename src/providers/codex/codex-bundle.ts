@@ -8,18 +8,11 @@ import { codexRoot, codexStateDbPath } from './codex-home.js';
 import { rewriteRolloutCwd, rolloutSessionMeta } from './codex-cwd-rewrite.js';
 import { assertCodexSessionId } from './codex-session-id.js';
 import { repairThreadRow } from './codex-threads-db.js';
-import { pickRollout } from './codex-transcript.js';
+import { requireRollout } from './codex-transcript.js';
 
 /** The rollout file, byte for byte, under the relative path it will take on the target. */
 export async function exportCodexBundle(ctx: ProviderContext, vendorSessionId: string): Promise<StateBundle> {
-  const id = assertCodexSessionId(vendorSessionId).toLowerCase();
-  const root = codexRoot(ctx.env, ctx.homeDir);
-  const file = pickRollout(findRollouts(root, id));
-  if (!file) {
-    throw new HappierError('NOT_FOUND', `no Codex session ${id} under ${root}`, {
-      hint: 'run `happier direct list --agent codex` to see the sessions found',
-    });
-  }
+  const { id, root, file } = requireRollout(ctx, vendorSessionId);
   const data = readFileSync(file.path);
   const st = statSync(file.path);
   const meta = rolloutSessionMeta(data);

@@ -79,7 +79,8 @@ export function pickRollout(files: readonly RolloutFile[]): RolloutFile | undefi
   return [...files].sort((a, b) => Number(a.archived) - Number(b.archived) || mtime(b) - mtime(a))[0];
 }
 
-export async function readCodexTranscript(ctx: ProviderContext, vendorSessionId: string, opts: { lastMessages?: number } = {}): Promise<Transcript> {
+/** The rollout of one Codex session on this machine, or NOT_FOUND. */
+export function requireRollout(ctx: ProviderContext, vendorSessionId: string) {
   const id = assertCodexSessionId(vendorSessionId).toLowerCase();
   const root = codexRoot(ctx.env, ctx.homeDir);
   const file = pickRollout(findRollouts(root, id));
@@ -88,6 +89,11 @@ export async function readCodexTranscript(ctx: ProviderContext, vendorSessionId:
       hint: 'run `happier direct list --agent codex` to see the sessions found',
     });
   }
+  return { id, root, file };
+}
+
+export async function readCodexTranscript(ctx: ProviderContext, vendorSessionId: string, opts: { lastMessages?: number } = {}): Promise<Transcript> {
+  const { file } = requireRollout(ctx, vendorSessionId);
   const last = opts.lastMessages;
   if (last !== undefined) {
     // A preview of the end need not read a long rollout from the start: widen a tail
