@@ -1,7 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BANNER } from '../../src/transfer/agent/frame-codec.js';
 import { tempDir } from './../helpers/temp-dir.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -23,6 +25,27 @@ beforeAll(() => {
 }, 600_000);
 afterAll(() => dir.cleanup());
 
+/** The first line a program prints, with stdin left open until it has been read. */
+function firstLine(argv: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, argv, {
+      env: { PATH: process.env.PATH!, HOME: dir.path, HAPPIER_HOME: join(dir.path, 'home') },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.on('error', reject);
+    child.stdout.setEncoding('latin1').on('data', (d: string) => {
+      out += d;
+      const nl = out.indexOf('\n');
+      if (nl >= 0) {
+        child.kill();
+        resolve(out.slice(0, nl));
+      }
+    });
+    child.on('close', () => resolve(out.split('\n')[0] ?? ''));
+  });
+}
+
 describe('the packed tarball installed into a fresh prefix', () => {
   it('runs happier --version and session list from the installed bin', () => {
     const pkg = JSON.parse(execFileSync('node', ['-p', 'JSON.stringify(require("./package.json"))'], { cwd: ROOT, encoding: 'utf8' }));
@@ -35,6 +58,17 @@ describe('the packed tarball installed into a fresh prefix', () => {
     const installed = join(prefix, 'lib', 'node_modules', 'happier');
     expect(existsSync(join(installed, 'man', 'happier.1'))).toBe(true);
     expect(run(['completion', 'bash'])).toContain('complete -o default -F _happier happier');
+  });
+
+  it('ships the bundled remote agent, which matches its hash and speaks the protocol from the install', async () => {
+    const agentDir = join(prefix, 'lib', 'node_modules', 'happier', 'dist', 'agent');
+    const bundle = readFileSync(join(agentDir, 'happier-agent.mjs'));
+    const recorded = readFileSync(join(agentDir, 'happier-agent.mjs.sha256'), 'utf8').split(/\s+/)[0];
+    expect(createHash('sha256').update(bundle).digest('hex')).toBe(recorded);
+    // Both ways a peer can run the agent: the bundle on a bare node, and the installed CLI.
+    for (const argv of [[join(agentDir, 'happier-agent.mjs'), '--stdio'], [bin, 'agent', '--stdio']]) {
+      expect(await firstLine(argv)).toBe(BANNER.trim());
+    }
   });
 
   it('leaves tests, sources and benchmarks out of the package', () => {
