@@ -171,7 +171,7 @@ export function startBrowser(view: ViewScreen, services: BrowserServices, opts: 
       case 'resume':
         return withTerminal(() => services.resume(e.sessionId, view));
       case 'new':
-        return withTerminal(() => services.newSession(e.title, view));
+        return withTerminal(() => services.newSession(e.title, e.agent, view));
       case 'stop':
         await report(services.stop(e.sessionId));
         return void refresh(['sessions']);

@@ -1,3 +1,4 @@
+import type { Agent } from '../../src/domain/agent.js';
 import type { Settings } from '../../src/domain/settings.js';
 import type { BrowserRow, DirectRow, MachineRow, SessionRow } from '../state/browser-rows.js';
 import type { PreviewMessage } from '../state/browser-state.js';
@@ -37,7 +38,7 @@ export interface BrowserServices {
 
   attach(sessionId: string, terminal: TerminalLender): Promise<string | null>;
   resume(sessionId: string, terminal: TerminalLender): Promise<string | null>;
-  newSession(title: string, terminal: TerminalLender): Promise<string | null>;
+  newSession(title: string, agent: Agent, terminal: TerminalLender): Promise<string | null>;
   stop(sessionId: string): Promise<string>;
   takeover(row: DirectRow): Promise<string>;
   rename(sessionId: string, title: string): Promise<string>;

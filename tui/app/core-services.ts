@@ -163,10 +163,10 @@ export function coreServices(host: BrowserHost): BrowserServices {
       const { session } = await resumeSession(deps, target.id);
       return attachTo(deps, session, `resumed ${session.id.slice(0, 8)}`);
     },
-    async newSession(title: string, lender: TerminalLender) {
+    async newSession(title: string, agent: Agent, lender: TerminalLender) {
       const deps = await lifecycle(lender);
       const { startNewSession } = await import('../../src/lifecycle/start-new-session.js');
-      const started = await startNewSession(deps, { agent: 'claude', cwd: host.cwd, title, extraArgs: [] });
+      const started = await startNewSession(deps, { agent, cwd: host.cwd, title, extraArgs: [] });
       // Codex and OpenCode report their id later; the record is updated when they do.
       void started.vendorId.catch(() => undefined);
       return attachTo(deps, started.session, `started ${started.session.id.slice(0, 8)}`);

@@ -1,3 +1,4 @@
+import { AGENTS, type Agent } from '../../src/domain/agent.js';
 import type { BrowserRow } from './browser-rows.js';
 import {
   currentTab,
@@ -147,6 +148,10 @@ function onKey(state: BrowserState, key: Key): Step {
       };
     }
     case 'prompt': {
+      if (mode.purpose === 'new' && key.name === 'tab') {
+        const agent = AGENTS[(AGENTS.indexOf(mode.agent ?? 'claude') + 1) % AGENTS.length]!;
+        return { state: setMode(state, { ...mode, agent, label: newSessionLabel(agent) }), effects: none };
+      }
       const r = editText(mode.input, key);
       if (r.kind === 'cancel') return { state: setMode(state, browse), effects: none };
       if (r.kind === 'ignored') return { state, effects: none };
@@ -156,7 +161,7 @@ function onKey(state: BrowserState, key: Key): Step {
         if (title === '') return { state: setMode(state, mode, error('the title cannot be empty')), effects: none };
         return { state: setMode(state, browse), effects: [{ type: 'rename', sessionId: mode.targetId!, title }] };
       }
-      return { state: setMode(state, browse), effects: [{ type: 'new', title }] };
+      return { state: setMode(state, browse), effects: [{ type: 'new', title, agent: mode.agent ?? 'claude' }] };
     }
     case 'confirm':
       if (key.name === 'y' || key.name === 'Y') return { state: setMode(state, browse), effects: [mode.effect] };
@@ -259,7 +264,7 @@ function browseKey(state: BrowserState, key: Key): Step {
     }
     case 'n':
       return {
-        state: setMode(state, { kind: 'prompt', purpose: 'new', label: 'New session title (optional)', input: textInput(), targetId: null }),
+        state: setMode(state, { kind: 'prompt', purpose: 'new', label: newSessionLabel('claude'), input: textInput(), targetId: null, agent: 'claude' }),
         effects: none,
       };
     case 'enter':
@@ -274,6 +279,11 @@ function browseKey(state: BrowserState, key: Key): Step {
       return handoffKey(state);
   }
   return { state, effects: none };
+}
+
+/** The new-session prompt names the provider it will start; Tab picks another. */
+export function newSessionLabel(agent: Agent): string {
+  return `New ${agent} session here, title (optional; Tab: claude/codex/opencode)`;
 }
 
 function enterKey(state: BrowserState): Step {

@@ -1,3 +1,4 @@
+import type { Agent } from '../../src/domain/agent.js';
 import type { Settings } from '../../src/domain/settings.js';
 import type { BrowserRow } from './browser-rows.js';
 import { fuzzyFilter } from './fuzzy-filter.js';
@@ -38,7 +39,15 @@ export type PromptPurpose = 'rename' | 'new';
 export type Mode =
   | { readonly kind: 'browse' }
   | { readonly kind: 'filter'; readonly input: TextInput }
-  | { readonly kind: 'prompt'; readonly purpose: PromptPurpose; readonly label: string; readonly input: TextInput; readonly targetId: string | null }
+  | {
+      readonly kind: 'prompt';
+      readonly purpose: PromptPurpose;
+      readonly label: string;
+      readonly input: TextInput;
+      readonly targetId: string | null;
+      /** For a new session: the provider to start, cycled with Tab. */
+      readonly agent?: Agent;
+    }
   | { readonly kind: 'confirm'; readonly text: string; readonly effect: Effect }
   | { readonly kind: 'help' }
   | { readonly kind: 'handoff'; readonly form: HandoffForm }
@@ -84,7 +93,7 @@ export interface BrowserState {
 export type Effect =
   | { readonly type: 'attach'; readonly sessionId: string }
   | { readonly type: 'resume'; readonly sessionId: string }
-  | { readonly type: 'new'; readonly title: string }
+  | { readonly type: 'new'; readonly title: string; readonly agent: Agent }
   | { readonly type: 'stop'; readonly sessionId: string }
   | { readonly type: 'takeover'; readonly rowId: string }
   | { readonly type: 'rename'; readonly sessionId: string; readonly title: string }

@@ -125,7 +125,12 @@ describe('the browser with the session lifecycle', () => {
 
   it('starts a new session with n, attaches to it, and comes back', async () => {
     pane.send('n');
-    await pane.waitFor('New session title');
+    await pane.waitFor('New claude session here');
+    pane.send('Tab');
+    await pane.waitFor('New codex session here');
+    pane.send('Tab');
+    pane.send('Tab');
+    await pane.waitFor('New claude session here');
     pane.type('draft the refund flow');
     pane.send('Enter');
     await pane.waitFor(() => /happier-[0-9a-f]{8}/.test(clients()) && !clients().includes(`happier-${happierId}`));

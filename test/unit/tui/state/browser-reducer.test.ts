@@ -55,6 +55,15 @@ describe('browser reducer', () => {
     expect(state.tabs.sessions.top).toBe(0);
   });
 
+  it('starts a new session with the provider chosen by Tab in the prompt', () => {
+    let r = run(fresh(), 'n');
+    expect(r.state.mode).toMatchObject({ kind: 'prompt', purpose: 'new', agent: 'claude' });
+    r = run(r.state, 'tab');
+    expect(r.state.mode).toMatchObject({ agent: 'codex', label: expect.stringContaining('New codex session') });
+    r = run(r.state, 'tab', 'tab', 'tab', 'x', 'enter');
+    expect(r.effects).toEqual([{ type: 'new', title: 'x', agent: 'codex' }]);
+  });
+
   it('keeps the selection on the same session by id when a refresh reorders the rows', () => {
     let { state } = run(fresh(), { type: 'rows', tab: 'sessions', rows: rowsOf(sessions) }, 'j', 'j', 'j');
     const chosen = selectedRow(state)!.id;

@@ -25,7 +25,7 @@ export function fakeServices(data: {
     readPreview: async () => data.preview ?? [],
     attach: async (id, t) => t.suspend(async () => (calls.push(`attach ${id}`), 'back from attach')),
     resume: async (id) => (calls.push(`resume ${id}`), null),
-    newSession: async (title) => (calls.push(`new ${title}`), null),
+    newSession: async (title, agent) => (calls.push(`new ${agent} ${title}`), null),
     stop: async (id) => (calls.push(`stop ${id}`), 'stopped'),
     takeover: async (row) => (calls.push(`takeover ${row.id}`), 'taken over'),
     rename: async (id, title) => (calls.push(`rename ${id} ${title}`), `renamed to "${title}"`),
