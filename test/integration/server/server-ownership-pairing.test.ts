@@ -1,13 +1,13 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HappierError } from '../../../src/domain/errors.js';
 import { SyncClient } from '../../../src/server/client/sync-client.js';
 import { openRegistry, type Registry } from '../../../src/store/registry.js';
 import { SessionsRepo } from '../../../src/store/sessions-repo.js';
 import { makeSession } from '../../helpers/session-factory.js';
 import { makeClient, startServer, type RunningServer } from '../../helpers/sync-server.js';
 import { tempDir } from '../../helpers/temp-dir.js';
+import { rejectionOf } from '../../helpers/happier-error.js';
 
 const dir = tempDir('happier-server-');
 let server: RunningServer;
@@ -21,15 +21,6 @@ let laptopId = '';
 function clientOf(home: string): { client: SyncClient; reg: Registry; close: () => void } {
   const reg = openRegistry(home);
   return { client: SyncClient.open(reg, {}), reg, close: () => reg.close() };
-}
-
-async function failure(p: Promise<unknown>): Promise<HappierError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as HappierError;
-  }
-  throw new Error('expected a failure');
 }
 
 beforeAll(async () => {
@@ -65,7 +56,7 @@ describe('fenced ownership', () => {
       expect(moved).toMatchObject({ sessionId: ids.handed, ownerMachineId: laptopId, ownerEpoch: 1 });
       expect(new SessionsRepo(d.reg).get(ids.handed)).toMatchObject({ ownerMachineId: laptopId, ownerEpoch: 1 });
 
-      const stale = await failure(d.client.casOwner(ids.handed, 0, deskId));
+      const stale = await rejectionOf(d.client.casOwner(ids.handed, 0, deskId));
       expect(stale.code).toBe('CONFLICT');
       expect(stale.details).toMatchObject({ currentOwnerMachineId: laptopId, currentEpoch: 1 });
     } finally {
@@ -92,7 +83,7 @@ describe('fenced ownership', () => {
     const d = clientOf(desk.home);
     try {
       expect(new SessionsRepo(d.reg).get(ids.stale)).toMatchObject({ ownerMachineId: deskId, ownerEpoch: 0 });
-      const refused = await failure(d.client.assertStillOwner(ids.stale, 0));
+      const refused = await rejectionOf(d.client.assertStillOwner(ids.stale, 0));
       expect(refused.code).toBe('NOT_OWNER');
       expect(refused.details).toMatchObject({ ownerMachineId: laptopId, ownerEpoch: 1 });
       expect(new SessionsRepo(d.reg).get(ids.stale)).toMatchObject({ ownerMachineId: laptopId, ownerEpoch: 1 });
@@ -110,7 +101,7 @@ describe('fenced ownership', () => {
       new SessionsRepo(d.reg).insert(s);
       // Never published: the commit seeds the record at the expected epoch, then swaps.
       expect(await commitOwnership(d.reg, {}, s.id, 0, laptopId)).toMatchObject({ fenced: true, ownerMachineId: laptopId, ownerEpoch: 1 });
-      expect((await failure(commitOwnership(d.reg, {}, s.id, 0, laptopId))).code).toBe('CONFLICT');
+      expect((await rejectionOf(commitOwnership(d.reg, {}, s.id, 0, laptopId))).code).toBe('CONFLICT');
       expect(await presenceOf(d.reg, {}, laptopId)).toMatch(/^(online|offline)$/);
       expect(await presenceOf(d.reg, {}, 'no-such-machine')).toBe('unknown');
     } finally {
@@ -261,7 +252,7 @@ describe('pairing codes', () => {
     try {
       for (let i = 0; i < 12; i++) {
         const { claimPairing } = await import('../../../src/pairing/pairing-service.js');
-        const err = await failure(claimPairing(l.client, `Z${String(i).padStart(3, '0')}-0000-0000`));
+        const err = await rejectionOf(claimPairing(l.client, `Z${String(i).padStart(3, '0')}-0000-0000`));
         seen.push(err.code);
         if (err.code === 'RATE_LIMITED') {
           expect(err.details.retryAfterSec).toBeGreaterThan(0);

@@ -2,13 +2,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HappierError } from '../../../src/domain/errors.js';
 import { getFile, putFile } from '../../../src/transfer/agent/agent-files.js';
 import { localAgentBundle, uploadAgentBundle } from '../../../src/transfer/agent/agent-launch.js';
 import { PeerConnector } from '../../../src/transfer/peer-connector.js';
 import type { SshEnv } from '../../../src/transfer/ssh/ssh-connection.js';
 import { startSshd, type SshdPeer } from '../../helpers/sshd.js';
 import { fastTempDir } from '../../helpers/fast-temp.js';
+import { rejectionOf } from '../../helpers/happier-error.js';
 
 const VERSION = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')).version as string;
 let peer: SshdPeer;
@@ -34,16 +34,6 @@ afterAll(async () => {
   await peer?.stop();
   tmp.cleanup();
 });
-
-async function failure(p: Promise<unknown>): Promise<HappierError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(HappierError);
-    return err as HappierError;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('the remote agent over a real sshd', () => {
   it('uploads the bundled agent to a peer without happier, checks its hash, and reuses it', async () => {
@@ -78,7 +68,7 @@ describe('the remote agent over a real sshd', () => {
     const peers = connector();
     const p = await peers.connect(address(peer));
     const tampered = Buffer.from('console.log("not the agent")\n');
-    const err = await failure(uploadAgentBundle(p.ssh, tampered, localAgentBundle({}).sha256, '9.9.9-test'));
+    const err = await rejectionOf(uploadAgentBundle(p.ssh, tampered, localAgentBundle({}).sha256, '9.9.9-test'));
     expect(err.code).toBe('TRANSFER_FAILED');
     expect(err.details.reason).toBe('hash-mismatch');
     const dir = join(peer.home, '.happier', 'agent', '9.9.9-test');
@@ -98,7 +88,7 @@ describe('the remote agent over a real sshd', () => {
     try {
       writeFileSync(sshEnv.env.HAPPIER_KNOWN_HOSTS!, `${peer.knownHostsLine}\n${old.knownHostsLine}\n`);
       const peers = connector();
-      const err = await failure(peers.connect(address(old)));
+      const err = await rejectionOf(peers.connect(address(old)));
       expect(err.code).toBe('PEER_INCOMPATIBLE');
       expect(err.message).toContain('v18.19.0');
       expect(err.message).toMatch(/Node 20 or newer/);
@@ -174,10 +164,10 @@ describe('the remote agent over a real sshd', () => {
     const peers = connector();
     const p = await peers.connect(address(peer));
     for (const path of ['relative/x', '/tmp/../etc/passwd', '/a/./b', '']) {
-      const err = await failure(p.agent.endpoint.call('fs.stat', { path }));
+      const err = await rejectionOf(p.agent.endpoint.call('fs.stat', { path }));
       expect(err.code).toBe('UNSAFE_PATH');
     }
-    const err = await failure(p.agent.endpoint.call('staging.remove', { path: peer.home }));
+    const err = await rejectionOf(p.agent.endpoint.call('staging.remove', { path: peer.home }));
     expect(err.code).toBe('UNSAFE_PATH');
     expect(existsSync(peer.home)).toBe(true);
     await peers.closeAll();

@@ -1,10 +1,10 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HappierError } from '../../../src/domain/errors.js';
 import { connectSsh, type SshEnv } from '../../../src/transfer/ssh/ssh-connection.js';
 import { startSshd, type SshdPeer } from '../../helpers/sshd.js';
 import { tempDir } from '../../helpers/temp-dir.js';
+import { rejectionOf } from '../../helpers/happier-error.js';
 
 let peer: SshdPeer;
 const tmp = tempDir('happier-ssh-');
@@ -27,21 +27,11 @@ afterAll(async () => {
   tmp.cleanup();
 });
 
-async function failure(p: Promise<unknown>): Promise<HappierError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(HappierError);
-    return err as HappierError;
-  }
-  throw new Error('expected a failure');
-}
-
 describe('SSH connections against a real sshd', () => {
   it('refuses an unknown host key, showing its fingerprint, and accepts it only when asked', async () => {
     writeFileSync(knownHosts, '');
     const target = `${peer.user}@127.0.0.1:${peer.port}`;
-    const err = await failure(connectSsh({ target, identityFile: peer.clientKey }, env));
+    const err = await rejectionOf(connectSsh({ target, identityFile: peer.clientKey }, env));
     expect(err.code).toBe('HOST_KEY_UNKNOWN');
     expect(err.message).toMatch(/SHA256:[A-Za-z0-9+/]{43}/);
     expect(err.hint).toContain('--accept-new-host-key');
@@ -65,7 +55,7 @@ describe('SSH connections against a real sshd', () => {
     try {
       // The other server's key, recorded under this server's name.
       writeFileSync(knownHosts, other.knownHostsLine.replace(`:${other.port}`, `:${peer.port}`) + '\n');
-      const err = await failure(
+      const err = await rejectionOf(
         connectSsh({ target: `${peer.user}@127.0.0.1:${peer.port}`, identityFile: peer.clientKey, acceptNewHostKey: true }, env),
       );
       expect(err.code).toBe('HOST_KEY_CHANGED');
@@ -144,14 +134,14 @@ describe('SSH connections against a real sshd', () => {
         s.close(() => resolve(p));
       });
     });
-    const refused = await failure(connectSsh({ target: `x@127.0.0.1:${port}`, identityFile: peer.clientKey }, env));
+    const refused = await rejectionOf(connectSsh({ target: `x@127.0.0.1:${port}`, identityFile: peer.clientKey }, env));
     expect(refused.code).toBe('MACHINE_OFFLINE');
     expect(refused.details.reason).toBe('refused');
 
     const wrongKey = join(tmp.path, 'wrong_key');
     const { execFileSync } = await import('node:child_process');
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', wrongKey]);
-    const auth = await failure(connectSsh({ target: `${peer.user}@127.0.0.1:${peer.port}`, identityFile: wrongKey }, env));
+    const auth = await rejectionOf(connectSsh({ target: `${peer.user}@127.0.0.1:${peer.port}`, identityFile: wrongKey }, env));
     expect(auth.code).toBe('SSH_FAILED');
     expect(auth.details.reason).toBe('auth');
     appendFileSync(knownHosts, '');

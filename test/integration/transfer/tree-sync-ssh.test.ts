@@ -16,11 +16,11 @@ import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HappierError } from '../../../src/domain/errors.js';
 import { PeerConnector, type Peer } from '../../../src/transfer/peer-connector.js';
 import { pullTree, pushTree } from '../../../src/transfer/remote-tree-sync.js';
 import { startSshd, type SshdPeer } from '../../helpers/sshd.js';
 import { fastTempDir } from '../../helpers/fast-temp.js';
+import { rejectionOf } from '../../helpers/happier-error.js';
 
 const VERSION = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')).version as string;
 let sshd: SshdPeer;
@@ -77,16 +77,6 @@ function snapshot(root: string): Snapshot {
   };
   walk('');
   return out;
-}
-
-async function failure(p: Promise<unknown>): Promise<HappierError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(HappierError);
-    return err as HappierError;
-  }
-  throw new Error('expected a failure');
 }
 
 function tricky(root: string): void {
@@ -162,7 +152,7 @@ describe('tree sync between two machines over a real sshd', () => {
       return !!staging && filesUnder(join(parent, staging)) >= 50;
     });
     cutPeer.ssh.destroy();
-    const err = await failure(sync);
+    const err = await rejectionOf(sync);
     expect(err.code).toBe('TRANSFER_FAILED');
     await cutPeers.closeAll();
     // The peer's agent notices the cut and removes its half-built staging copy before it exits.
@@ -195,7 +185,7 @@ describe('tree sync between two machines over a real sshd', () => {
     };
     await cutWhen(() => updatedFiles() >= 20);
     p2.ssh.destroy();
-    expect((await failure(update)).code).toBe('TRANSFER_FAILED');
+    expect((await rejectionOf(update)).code).toBe('TRANSFER_FAILED');
     await again.closeAll();
     const temps = () => Object.keys(snapshot(dest)).filter((p) => p.split('/').pop()!.startsWith('.happier-tmp-'));
     for (let i = 0; i < 300 && temps().length > 0; i++) await new Promise((r) => setTimeout(r, 10));
@@ -235,12 +225,12 @@ describe('tree sync between two machines over a real sshd', () => {
     expect(hostile.info.happierVersion).toBe('hostile');
     const dest = join(tmp.path, 'victim', 'dest');
     mkdirSync(dirname(dest), { recursive: true });
-    const climb = await failure(pullTree(hostile.endpoint, '/anything', dest));
+    const climb = await rejectionOf(pullTree(hostile.endpoint, '/anything', dest));
     expect(climb.code).toBe('UNSAFE_PATH');
     expect(existsSync(join(tmp.path, 'victim', 'escaped.txt'))).toBe(false);
     expect(existsSync(dest)).toBe(false);
 
-    const abs = await failure(pullTree(hostile.endpoint, '/anything-abs', dest));
+    const abs = await rejectionOf(pullTree(hostile.endpoint, '/anything-abs', dest));
     expect(abs.code).toBe('UNSAFE_PATH');
     expect(existsSync('/tmp/happier-hostile-abs.txt')).toBe(false);
     await hostile.close();

@@ -2,13 +2,13 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HappierError } from '../../../../src/domain/errors.js';
 import { exportCodexBundle, importCodexBundle } from '../../../../src/providers/codex/codex-bundle.js';
 import { rewriteRolloutCwd } from '../../../../src/providers/codex/codex-cwd-rewrite.js';
 import { discoverCodex } from '../../../../src/providers/codex/codex-discovery.js';
 import type { ProviderContext, StateBundle } from '../../../../src/providers/provider.js';
 import { tempDir } from '../../../helpers/temp-dir.js';
 import { memoryCache, rolloutLines, rolloutName, writeRollout } from './codex-rollout-fixture.js';
+import { rejectionOf } from '../../../helpers/happier-error.js';
 
 const ID = '019a7f3e-5c2b-7d41-9e8f-0a1b2c3d4e5f';
 const start = '2026-11-20T10:00:00.000Z';
@@ -30,16 +30,6 @@ beforeEach(() => {
   target = { env: { CODEX_HOME: targetRoot }, homeDir: join(tmp.path, 'b'), runner: noRunner };
 });
 afterEach(() => tmp.cleanup());
-
-async function failure(p: Promise<unknown>): Promise<HappierError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof HappierError) return err;
-    throw err;
-  }
-  throw new Error('expected a HappierError');
-}
 
 function threadsDb(root: string): Database.Database {
   mkdirSync(root, { recursive: true });
@@ -114,7 +104,7 @@ describe('codex bundle', () => {
     writeRollout(sourceRoot, { id: ID, cwd: '/src', start, prompt: 'mine' });
     const theirs = writeRollout(targetRoot, { id: ID, cwd: '/t', start, prompt: 'theirs' });
     const before = readFileSync(theirs);
-    const err = await failure(importCodexBundle(target, await exportCodexBundle(source, ID), { targetCwd }));
+    const err = await rejectionOf(importCodexBundle(target, await exportCodexBundle(source, ID), { targetCwd }));
     expect(err.code).toBe('CONFLICT');
     expect(readFileSync(theirs).equals(before)).toBe(true);
     expect(readdirSync(dirname(theirs))).toEqual([rolloutName(ID, start)]);
@@ -139,7 +129,7 @@ describe('codex bundle', () => {
     writeRollout(sourceRoot, { id: ID, cwd: '/src', start });
     const bundle = await exportCodexBundle(source, ID);
     const bad: StateBundle = { ...bundle, files: [{ ...bundle.files[0]!, path }] };
-    expect((await failure(importCodexBundle(target, bad, { targetCwd }))).code).toBe('UNSAFE_PATH');
+    expect((await rejectionOf(importCodexBundle(target, bad, { targetCwd }))).code).toBe('UNSAFE_PATH');
     expect(existsSync(targetRoot)).toBe(false);
   });
 
@@ -148,7 +138,7 @@ describe('codex bundle', () => {
     writeRollout(sourceRoot, { id: ID, cwd: '/src', start });
     const bundle = await exportCodexBundle(source, ID);
     const forged: StateBundle = { ...bundle, vendorSessionId: other, files: [{ ...bundle.files[0]!, path: `sessions/2026/11/20/${rolloutName(other, start)}` }] };
-    expect((await failure(importCodexBundle(target, forged, { targetCwd }))).code).toBe('PROTOCOL');
+    expect((await rejectionOf(importCodexBundle(target, forged, { targetCwd }))).code).toBe('PROTOCOL');
   });
 
   it('leaves nothing behind when the thread index cannot be repaired', async () => {
@@ -157,14 +147,14 @@ describe('codex bundle', () => {
     const db = new Database(join(targetRoot, 'state_5.sqlite'));
     db.exec(`CREATE VIEW threads AS SELECT '${ID}' AS id, '/gone.jsonl' AS rollout_path, '/old' AS cwd`);
     db.close();
-    const err = await failure(importCodexBundle(target, await exportCodexBundle(source, ID), { targetCwd }));
+    const err = await rejectionOf(importCodexBundle(target, await exportCodexBundle(source, ID), { targetCwd }));
     expect(err.code).toBe('PROVIDER_FAILED');
     expect(readdirSync(join(targetRoot, 'sessions', '2026', '11', '20'))).toEqual([]);
   });
 
   it('says NOT_FOUND for an unknown session and USAGE for a malformed id', async () => {
-    expect((await failure(exportCodexBundle(source, ID))).code).toBe('NOT_FOUND');
-    expect((await failure(exportCodexBundle(source, 'x; rm -rf ~'))).code).toBe('USAGE');
+    expect((await rejectionOf(exportCodexBundle(source, ID))).code).toBe('NOT_FOUND');
+    expect((await rejectionOf(exportCodexBundle(source, 'x; rm -rf ~'))).code).toBe('USAGE');
   });
 
   it('refuses a rollout renamed to another session id', async () => {
@@ -172,6 +162,6 @@ describe('codex bundle', () => {
     const path = join(sourceRoot, 'sessions', '2026', '11', '20', rolloutName(other, start));
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, rolloutLines({ id: ID, cwd: '/src', start }).join('\n'));
-    expect((await failure(exportCodexBundle(source, other))).code).toBe('PROVIDER_FAILED');
+    expect((await rejectionOf(exportCodexBundle(source, other))).code).toBe('PROVIDER_FAILED');
   });
 });

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HappierError } from '../../../../src/domain/errors.js';
 import { readCodexTranscript } from '../../../../src/providers/codex/codex-transcript.js';
 import type { ProviderContext } from '../../../../src/providers/provider.js';
 import { tempDir } from '../../../helpers/temp-dir.js';
 import { rolloutLines, writeRollout } from './codex-rollout-fixture.js';
+import { rejectionOf } from '../../../helpers/happier-error.js';
 
 const A = '019a7f3e-5c2b-7d41-9e8f-0a1b2c3d4e5f';
 const start = '2026-11-20T10:00:00.000Z';
@@ -18,16 +18,6 @@ beforeEach(() => {
   ctx = { env: { CODEX_HOME: root }, homeDir: tmp.path, runner: { run: () => Promise.reject(new Error('no process expected')) } };
 });
 afterEach(() => tmp.cleanup());
-
-async function failure(p: Promise<unknown>): Promise<HappierError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof HappierError) return err;
-    throw err;
-  }
-  throw new Error('expected a HappierError');
-}
 
 describe('codex transcript', () => {
   it('keeps what the user typed and the answers, with the tool calls on the answer they led to', async () => {
@@ -89,7 +79,7 @@ describe('codex transcript', () => {
   it('reads an archived rollout, and says NOT_FOUND or USAGE otherwise', async () => {
     writeRollout(root, { id: A, cwd: '/w', start, archived: true });
     expect((await readCodexTranscript(ctx, A)).messages).toHaveLength(2);
-    expect((await failure(readCodexTranscript(ctx, '019a7f3e-5c2b-7d41-9e8f-000000000000'))).code).toBe('NOT_FOUND');
-    expect((await failure(readCodexTranscript(ctx, '../../etc/passwd'))).code).toBe('USAGE');
+    expect((await rejectionOf(readCodexTranscript(ctx, '019a7f3e-5c2b-7d41-9e8f-000000000000'))).code).toBe('NOT_FOUND');
+    expect((await rejectionOf(readCodexTranscript(ctx, '../../etc/passwd'))).code).toBe('USAGE');
   });
 });

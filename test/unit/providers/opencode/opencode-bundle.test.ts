@@ -2,12 +2,12 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HappierError } from '../../../../src/domain/errors.js';
 import type { ProcessRunner, RunOptions, RunResult } from '../../../../src/domain/process-runner.js';
 import type { ProviderContext, StateBundle } from '../../../../src/providers/provider.js';
 import { exportOpencodeBundle, importOpencodeBundle, OPENCODE_EXPORT_FILE } from '../../../../src/providers/opencode/opencode-bundle.js';
 import { tempDir } from '../../../helpers/temp-dir.js';
 import { createOpencodeDb, insertMessages, insertSession } from './opencode-db-fixture.js';
+import { rejectionOf } from '../../../helpers/happier-error.js';
 
 const ID = 'ses_bundlebundlebundlebundle';
 const T0 = Date.parse('2026-11-20T10:00:00Z');
@@ -57,16 +57,6 @@ beforeEach(() => {
 });
 afterEach(() => tmp.cleanup());
 
-async function failure(p: Promise<unknown>): Promise<HappierError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof HappierError) return err;
-    throw err;
-  }
-  throw new Error('expected a HappierError');
-}
-
 function bundleOf(json: string): StateBundle {
   return { agent: 'opencode', vendorSessionId: ID, sourceCwd: '/src/dir', files: [{ path: OPENCODE_EXPORT_FILE, mode: 0o600, data: Buffer.from(json) }], meta: {} };
 }
@@ -82,14 +72,14 @@ describe('opencode bundle export', () => {
 
   it('fails with PROVIDER_FAILED when the output is not that session', async () => {
     const other = fakeOpencode({ exportStdout: exportJson(['msg_1'], 'ses_someothersomeothersomeot') });
-    expect((await failure(exportOpencodeBundle(ctxWith(other.runner), ID))).code).toBe('PROVIDER_FAILED');
+    expect((await rejectionOf(exportOpencodeBundle(ctxWith(other.runner), ID))).code).toBe('PROVIDER_FAILED');
     const garbage = fakeOpencode({ exportStdout: '{"info": {"id": "ses_bund' });
-    expect((await failure(exportOpencodeBundle(ctxWith(garbage.runner), ID))).code).toBe('PROVIDER_FAILED');
+    expect((await rejectionOf(exportOpencodeBundle(ctxWith(garbage.runner), ID))).code).toBe('PROVIDER_FAILED');
   });
 
   it('reports a missing binary with a hint to install it', async () => {
     const runner: ProcessRunner = { run: async () => ({ code: 127, signal: null, stdout: '', stderr: 'spawn ENOENT' }) };
-    const err = await failure(exportOpencodeBundle(ctxWith(runner), ID));
+    const err = await rejectionOf(exportOpencodeBundle(ctxWith(runner), ID));
     expect(err.code).toBe('PROVIDER_FAILED');
     expect(err.hint).toContain('HAPPIER_OPENCODE_BIN');
   });
@@ -104,7 +94,7 @@ describe('opencode bundle import', () => {
 
   it('refuses with PATH_MISSING when the target folder does not exist, and runs nothing', async () => {
     const { runner, calls } = fakeOpencode();
-    const err = await failure(importOpencodeBundle(ctxWith(runner), bundleOf(exportJson(['msg_1'])), { targetCwd: join(tmp.path, 'nope') }));
+    const err = await rejectionOf(importOpencodeBundle(ctxWith(runner), bundleOf(exportJson(['msg_1'])), { targetCwd: join(tmp.path, 'nope') }));
     expect(err.code).toBe('PATH_MISSING');
     expect(calls).toEqual([]);
   });
@@ -148,14 +138,14 @@ describe('opencode bundle import', () => {
     insertSession(db, { id: ID, directory: targetCwd, title: 'other', created: T0 }, [{ id: 'msg_theirs', role: 'user', at: T0, parts: [] }]);
     db.close();
     const { runner, calls } = fakeOpencode();
-    const err = await failure(importOpencodeBundle(ctxWith(runner), bundleOf(exportJson(['msg_1'])), { targetCwd }));
+    const err = await rejectionOf(importOpencodeBundle(ctxWith(runner), bundleOf(exportJson(['msg_1'])), { targetCwd }));
     expect(err.code).toBe('CONFLICT');
     expect(calls).toEqual([]);
   });
 
   it('reports a failing import with its first error line, and leaves no temporary file', async () => {
     const { runner, calls } = fakeOpencode({ importCode: 1 });
-    const err = await failure(importOpencodeBundle(ctxWith(runner), bundleOf(exportJson(['msg_1'])), { targetCwd }));
+    const err = await rejectionOf(importOpencodeBundle(ctxWith(runner), bundleOf(exportJson(['msg_1'])), { targetCwd }));
     expect(err.code).toBe('PROVIDER_FAILED');
     expect(err.message).toContain('Error: boom');
     expect(existsSync(calls[0]!.args[1]!)).toBe(false);
@@ -164,14 +154,14 @@ describe('opencode bundle import', () => {
   it('says PROVIDER_FAILED when import exits 0 but the session never reached the database', async () => {
     createOpencodeDb(dbPath).close();
     const { runner } = fakeOpencode();
-    expect((await failure(importOpencodeBundle(ctxWith(runner), bundleOf(exportJson(['msg_1'])), { targetCwd }))).code).toBe('PROVIDER_FAILED');
+    expect((await rejectionOf(importOpencodeBundle(ctxWith(runner), bundleOf(exportJson(['msg_1'])), { targetCwd }))).code).toBe('PROVIDER_FAILED');
   });
 
   it('refuses a bundle that does not hold this session', async () => {
     const { runner, calls } = fakeOpencode();
     const bad = { ...bundleOf(exportJson(['msg_1'], 'ses_someothersomeothersomeot')) };
-    expect((await failure(importOpencodeBundle(ctxWith(runner), bad, { targetCwd }))).code).toBe('PROTOCOL');
-    expect((await failure(importOpencodeBundle(ctxWith(runner), { ...bad, vendorSessionId: 'ses_x; rm' }, { targetCwd }))).code).toBe('USAGE');
+    expect((await rejectionOf(importOpencodeBundle(ctxWith(runner), bad, { targetCwd }))).code).toBe('PROTOCOL');
+    expect((await rejectionOf(importOpencodeBundle(ctxWith(runner), { ...bad, vendorSessionId: 'ses_x; rm' }, { targetCwd }))).code).toBe('USAGE');
     expect(calls).toEqual([]);
   });
 

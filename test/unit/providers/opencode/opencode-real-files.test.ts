@@ -2,13 +2,13 @@ import Database from 'better-sqlite3';
 import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HappierError } from '../../../../src/domain/errors.js';
 import type { ProcessRunner, RunResult } from '../../../../src/domain/process-runner.js';
 import { exportOpencodeBundle, importOpencodeBundle } from '../../../../src/providers/opencode/opencode-bundle.js';
 import { discoverOpencode } from '../../../../src/providers/opencode/opencode-discovery.js';
 import { readOpencodeTranscript } from '../../../../src/providers/opencode/opencode-transcript.js';
 import type { ProviderContext } from '../../../../src/providers/provider.js';
 import { tempDir } from '../../../helpers/temp-dir.js';
+import { rejectionOf } from '../../../helpers/happier-error.js';
 
 // Files written by OpenCode 1.18.33 itself (test/fixtures/real/README.md): one session from
 // `opencode run`, and, where captured, one from the TUI.
@@ -36,16 +36,6 @@ beforeEach(() => {
   mkdirSync(join(tmp.path, 'xdg', 'opencode'), { recursive: true });
 });
 afterEach(() => tmp.cleanup());
-
-async function failure(p: Promise<unknown>): Promise<HappierError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof HappierError) return err;
-    throw err;
-  }
-  throw new Error('expected a HappierError');
-}
 
 it('has real OpenCode files to check', () => {
   expect(cases.map((c) => c.key)).toContain('opencode');
@@ -95,6 +85,6 @@ describe.each(cases)('opencode adapter on real files: $key', ({ fixture, id, row
     db.close();
     const runner: ProcessRunner = { run: async () => ({ code: 0, signal: null, stdout: exportText, stderr: '' }) };
     const bundle = await exportOpencodeBundle(ctxWith(runner), id);
-    expect((await failure(importOpencodeBundle(ctxWith(runner), bundle, { targetCwd: tmp.path }))).code).toBe('CONFLICT');
+    expect((await rejectionOf(importOpencodeBundle(ctxWith(runner), bundle, { targetCwd: tmp.path }))).code).toBe('CONFLICT');
   });
 });

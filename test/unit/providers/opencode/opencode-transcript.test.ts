@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HappierError } from '../../../../src/domain/errors.js';
 import type { ProviderContext } from '../../../../src/providers/provider.js';
 import { readOpencodeTranscript } from '../../../../src/providers/opencode/opencode-transcript.js';
 import { tempDir } from '../../../helpers/temp-dir.js';
 import { createOpencodeDb, insertSession, writeStorageSession } from './opencode-db-fixture.js';
+import { rejectionOf } from '../../../helpers/happier-error.js';
 
 const T0 = Date.parse('2026-11-20T10:00:00Z');
 const ID = 'ses_transcripttranscripttran';
@@ -19,16 +19,6 @@ beforeEach(() => {
   ctx = { env: { XDG_DATA_HOME: join(tmp.path, 'xdg') }, homeDir: tmp.path, runner: { run: () => Promise.reject(new Error('no process expected')) } };
 });
 afterEach(() => tmp.cleanup());
-
-async function failure(p: Promise<unknown>): Promise<HappierError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof HappierError) return err;
-    throw err;
-  }
-  throw new Error('expected a HappierError');
-}
 
 describe('opencode transcript', () => {
   it('turns messages and parts into preview messages with tool calls summarised', async () => {
@@ -101,7 +91,7 @@ describe('opencode transcript', () => {
 
   it('says NOT_FOUND for an unknown session and USAGE for a malformed id', async () => {
     createOpencodeDb(dbPath).close();
-    expect((await failure(readOpencodeTranscript(ctx, 'ses_unknownunknownunknownun'))).code).toBe('NOT_FOUND');
-    expect((await failure(readOpencodeTranscript(ctx, '../../etc/passwd'))).code).toBe('USAGE');
+    expect((await rejectionOf(readOpencodeTranscript(ctx, 'ses_unknownunknownunknownun'))).code).toBe('NOT_FOUND');
+    expect((await rejectionOf(readOpencodeTranscript(ctx, '../../etc/passwd'))).code).toBe('USAGE');
   });
 });
