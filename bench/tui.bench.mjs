@@ -22,13 +22,13 @@ import { PassThrough, Writable } from 'node:stream';
 import { AGENTS } from '../dist/src/domain/agent.js';
 import { CliContext } from '../dist/src/cli/context.js';
 import { scanDirect } from '../dist/src/cli/direct-sessions.js';
-import { openRegistry } from '../dist/src/store/registry.js';
 import { coreServices } from '../dist/tui/app/core-services.js';
 import { startBrowser } from '../dist/tui/app/browser-app.js';
 import { createBlessedScreen } from '../dist/tui/view/blessed-screen.js';
 import { nodeProcessRunner } from '../dist/shell/node-process-runner.js';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { seedRegistry } from './seed-registry.mjs';
 import { fmt, printTable, summarize } from './timing.mjs';
 
 const SESSIONS = 10_000;
@@ -40,22 +40,8 @@ const home = join(dir, 'happier');
 const claude = join(dir, 'claude');
 
 function seed() {
-  const reg = openRegistry(home, { machineName: 'bench' });
-  const insert = reg.db.prepare(
-    `INSERT INTO sessions (id, agent, backend, vendor_session_id, title, cwd, owner_machine_id, owner_epoch,
-       archived, created_at, updated_at, last_activity_at, terminal) VALUES (?,?,?,?,?,?,?,0,0,?,?,?,NULL)`,
-  );
+  seedRegistry(home, SESSIONS);
   const base = Date.parse('2026-01-01T00:00:00Z');
-  reg.write(() => {
-    for (let i = 0; i < SESSIONS; i++) {
-      const at = new Date(base + i * 60_000).toISOString();
-      const agent = AGENTS[i % 3];
-      insert.run(randomUUID(), agent, agent === 'codex' ? 'app-server' : 'cli', i % 7 ? randomUUID() : null,
-        `session ${i}: refactor module ${i % 97} and fix the tests`, `/home/dev/projects/repo-${i % 53}/packages/p${i % 11}`,
-        reg.machineId, at, at, at);
-    }
-  });
-  reg.close();
   for (let i = 0; i < DIRECT; i++) {
     const id = randomUUID();
     const cwd = `/home/dev/native/app-${i % 41}`;
