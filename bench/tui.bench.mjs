@@ -86,7 +86,7 @@ try {
 
   const host = {
     env, homeDir: dir, cwd: dir, now: () => new Date(), store, runner: nodeProcessRunner,
-    liveTmuxSessions: () => ctx.liveTmuxSessions(),
+    liveTmux: (sessions) => ctx.liveTmux(sessions),
     scanDirect: async () => (await scanDirect(ctx, AGENTS)).sessions,
   };
 

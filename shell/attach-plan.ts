@@ -1,5 +1,4 @@
 import type { TerminalRecord } from '../src/domain/session.js';
-import { shellQuote } from './shell-quote.js';
 import { sshHappierLine } from './ssh-line.js';
 import { tmuxArgs, sessionTarget } from './tmux/tmux-server.js';
 import { windowsTerminalFocusPlan, type WindowsTerminalFocus } from './windows-terminal/wt-attach.js';
@@ -12,19 +11,22 @@ export interface AttachPlanInput {
   readonly owner: { readonly name: string; readonly sshTarget: string | null } | null;
   /** Whether the recorded tmux session has a live pane on happier's server. */
   readonly running: boolean;
-  /** happier's tmux server and the path of its socket. */
-  readonly tmux: { readonly bin: string; readonly socket: string | null; readonly socketPath: string };
+  /** The tmux binary, and the resolved socket of the server the session was recorded on. */
+  readonly tmux: { readonly bin: string; readonly socketPath: string };
   /** The socket of the tmux server this process runs inside, from $TMUX; null outside tmux. */
   readonly enclosingTmuxSocket: string | null;
 }
 
-export type NotAttachableReason = 'not-running' | 'other-owner' | 'outside-happier' | 'different-tmux-server';
+export type NotAttachableReason = 'not-running' | 'other-owner' | 'outside-happier';
 
 export type AttachPlan =
   | {
       readonly kind: 'tmux';
-      /** `attach` takes over this terminal; `switch` moves the enclosing client. */
-      readonly mode: 'attach' | 'switch';
+      /**
+       * `attach` takes over this terminal; `switch` moves the enclosing client; `nested`
+       * attaches inside the pane of another tmux server, as a user who typed it would.
+       */
+      readonly mode: 'attach' | 'switch' | 'nested';
       readonly sessionName: string;
       readonly bin: string;
       readonly args: readonly string[];
@@ -53,7 +55,7 @@ export function attachPlan(input: AttachPlanInput): AttachPlan {
       message: `session ${short} is owned by ${where}`,
       hint: ssh
         ? `run: ${sshHappierLine(ssh, ['attach', id])}`
-        : `add that machine with \`happier machine add ${input.owner?.name ?? '<name>'} <ssh-target>\`, then attach over ssh -t`,
+        : `add that machine with \`happier machine add ${where} <ssh-target>\`, then attach over ssh -t`,
     };
   }
   const t = input.terminal;
@@ -74,20 +76,14 @@ export function attachPlan(input: AttachPlanInput): AttachPlan {
       hint: `reopen it with \`happier resume ${short}\``,
     };
   }
-  const server = { bin: input.tmux.bin, socket: input.tmux.socket };
+  const server = { bin: input.tmux.bin, socket: input.tmux.socketPath };
   const target = sessionTarget(t.sessionName);
   const inside = input.enclosingTmuxSocket;
-  if (inside === null) {
-    return { kind: 'tmux', mode: 'attach', sessionName: t.sessionName, bin: server.bin, args: tmuxArgs(server, ['attach-session', '-t', target]) };
-  }
+  const attach = tmuxArgs(server, ['attach-session', '-t', target]);
+  if (inside === null) return { kind: 'tmux', mode: 'attach', sessionName: t.sessionName, bin: server.bin, args: attach };
   if (inside === input.tmux.socketPath) {
     return { kind: 'tmux', mode: 'switch', sessionName: t.sessionName, bin: server.bin, args: tmuxArgs(server, ['switch-client', '-t', target]) };
   }
-  const attachLine = [server.bin, ...tmuxArgs(server, ['attach-session', '-t', target])].map(shellQuote).join(' ');
-  return {
-    kind: 'not-attachable',
-    reason: 'different-tmux-server',
-    message: `session ${short} runs on the tmux server at ${input.tmux.socketPath}, not on the one this terminal is inside (${inside})`,
-    hint: `detach from this tmux first, or run from a plain terminal: ${attachLine}`,
-  };
+  // tmux refuses to attach while $TMUX names another server; without it, it nests.
+  return { kind: 'tmux', mode: 'nested', sessionName: t.sessionName, bin: 'env', args: ['-u', 'TMUX', '-u', 'TMUX_PANE', server.bin, ...attach] };
 }

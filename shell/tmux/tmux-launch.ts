@@ -1,6 +1,7 @@
 import type { ProcessRunner } from '../../src/domain/process-runner.js';
 import { HappierError } from '../../src/domain/errors.js';
 import { escapeTmuxArgument, escapeTmuxFormat } from './tmux-argv.js';
+import { envFileArgv, writeEnvFile, type EnvFile } from './tmux-env-file.js';
 import { paneTarget, runTmux, type TmuxServer } from './tmux-server.js';
 
 export interface TmuxLaunch {
@@ -12,17 +13,15 @@ export interface TmuxLaunch {
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
-/** Variables tmux owns inside a pane; copying ours would point the pane at the wrong client. */
-const TMUX_OWNED = new Set(['TMUX', 'TMUX_PANE']);
-
 /**
- * The tmux argv that starts `launch` detached.
+ * The tmux argv that starts `launch` detached, its environment loaded from `envFile`.
  *
- * - The program goes after `--` as separate arguments, so tmux execs it without a shell.
- *   tmux hands a single argument to `sh -c`, so the program is always preceded by `env`,
- *   which then execs it: the pane's process is still the provider itself.
- * - The environment goes with `-e`: an already running server would otherwise give the
- *   pane its own stale environment instead of the caller's.
+ * - The program goes after `--` as separate arguments, so tmux execs it without a shell
+ *   string; the loader in front of it execs it in turn, so the pane's process is still
+ *   the provider itself.
+ * - The environment comes from a file only this user can read, never from `-e K=V`,
+ *   which would put API keys on an argv that every local user sees in `ps`. Loading it
+ *   after `env -i` also keeps an already running server's stale environment out.
  * - `remain-on-exit` is switched on in the same tmux command list, which tmux runs before
  *   it reaps any child. A provider that fails at once therefore leaves a dead pane with
  *   its output, which `watchEarlyExit` reads and then removes. The alternative,
@@ -30,10 +29,7 @@ const TMUX_OWNED = new Set(['TMUX', 'TMUX_PANE']);
  *   exactly the fast failures it is meant to catch; the option is set on the new
  *   session's window by exact name, never on the caller's "current" window.
  */
-export function newSessionArgs(launch: TmuxLaunch): string[] {
-  const env = Object.entries(launch.env)
-    .filter((e): e is [string, string] => e[1] !== undefined && !TMUX_OWNED.has(e[0]) && !e[0].includes('='))
-    .flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+export function newSessionArgs(launch: TmuxLaunch, envFile: string): string[] {
   return [
     'new-session',
     '-d',
@@ -41,11 +37,8 @@ export function newSessionArgs(launch: TmuxLaunch): string[] {
     launch.sessionName,
     '-c',
     escapeTmuxFormat(launch.cwd),
-    ...env,
     '--',
-    'env',
-    '--',
-    ...launch.argv.map(escapeTmuxArgument),
+    ...envFileArgv(envFile, launch.argv).map(escapeTmuxArgument),
     ';',
     'set-option',
     '-w',
@@ -56,15 +49,31 @@ export function newSessionArgs(launch: TmuxLaunch): string[] {
   ];
 }
 
-export async function launchInTmux(runner: ProcessRunner, server: TmuxServer, launch: TmuxLaunch): Promise<void> {
+/**
+ * Starts the pane. The returned env file is gone once the pane has loaded it; removing it
+ * again after the start watch covers a pane that never got that far.
+ */
+export async function launchInTmux(
+  runner: ProcessRunner,
+  server: TmuxServer,
+  launch: TmuxLaunch,
+  makeEnvFile: (env: TmuxLaunch['env']) => EnvFile = writeEnvFile,
+): Promise<EnvFile> {
   if (launch.argv.length === 0) throw new Error('launchInTmux needs a program to run');
-  if (launch.argv[0]!.includes('=')) {
-    // `env` would take such a program name for a variable assignment.
-    throw new HappierError('USAGE', `cannot run a program whose path contains "=": ${launch.argv[0]}`, {
-      hint: 'point HAPPIER_<AGENT>_BIN at a path without "="',
-    });
+  const envFile = makeEnvFile(launch.env);
+  try {
+    await startSession(runner, server, launch, envFile.path);
+  } catch (err) {
+    envFile.remove();
+    throw err;
   }
-  const res = await runTmux(runner, server, newSessionArgs(launch), { env: launch.env });
+  return envFile;
+}
+
+async function startSession(runner: ProcessRunner, server: TmuxServer, launch: TmuxLaunch, envFile: string): Promise<void> {
+  // The tmux client gets only what it needs to reach its server: a server it starts
+  // inherits the client's environment, so the provider's keys stay out of it too.
+  const res = await runTmux(runner, server, newSessionArgs(launch, envFile), { env: clientEnv(launch.env) });
   if (res.code !== 0 && /duplicate session/.test(res.stderr)) {
     // Another happier started the same session between our look and our launch.
     throw new HappierError('ALREADY_ACTIVE', `tmux session ${launch.sessionName} was started by someone else just now`, {
@@ -76,4 +85,10 @@ export async function launchInTmux(runner: ProcessRunner, server: TmuxServer, la
       hint: 'check that tmux works here (`tmux new-session -d` by hand)',
     });
   }
+}
+
+/** What a tmux client needs from the caller's environment; the rest goes through the env file. */
+export function clientEnv(env: TmuxLaunch['env']): Record<string, string | undefined> {
+  const keep = ['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'TMPDIR', 'TMUX_TMPDIR', 'TERM', 'LANG', 'LC_ALL', 'LC_CTYPE'];
+  return Object.fromEntries(keep.filter((k) => env[k] !== undefined).map((k) => [k, env[k]]));
 }

@@ -1,5 +1,6 @@
 import type { ProcessRunner, RunResult } from '../../src/domain/process-runner.js';
 import { HappierError } from '../../src/domain/errors.js';
+import type { TmuxServerIdentity } from '../../src/domain/session.js';
 
 /** Which tmux binary and server happier talks to. A null socket means tmux's default server. */
 export interface TmuxServer {
@@ -11,8 +12,13 @@ export function tmuxServerFromEnv(env: Readonly<Record<string, string | undefine
   return { bin: env.HAPPIER_TMUX_BIN || 'tmux', socket: env.HAPPIER_TMUX_SOCKET || null };
 }
 
+/**
+ * `-u` always: without a UTF-8 locale (ssh commands, cron, systemd units) tmux 3.3 prints
+ * every byte outside printable ASCII as `_` in `-F` output, tabs included, and draws a
+ * UTF-8 pane's screen with `_` too.
+ */
 export function tmuxArgs(server: TmuxServer, args: readonly string[]): string[] {
-  return server.socket ? ['-S', server.socket, ...args] : [...args];
+  return server.socket ? ['-u', '-S', server.socket, ...args] : ['-u', ...args];
 }
 
 /** `=` makes tmux match the name exactly instead of as a prefix or pattern. */
@@ -42,6 +48,7 @@ export async function runTmux(
 }
 
 export interface PaneInfo {
+  readonly server: TmuxServerIdentity;
   readonly sessionName: string;
   readonly panePid: number;
   readonly dead: boolean;
@@ -50,14 +57,29 @@ export interface PaneInfo {
   readonly deadStatus: number | null;
 }
 
-const PANE_FORMAT = '#{session_name}\t#{pane_pid}\t#{pane_dead}\t#{pane_current_command}\t#{pane_dead_status}';
+// tmux prints a tab or newline in a session name as `\t` and `\n`, so the name is safe as the
+// last field; the command name is the one other free text, and its tabs become spaces.
+const PANE_FORMAT = [
+  '#{pid}',
+  '#{start_time}',
+  '#{pane_pid}',
+  '#{pane_dead}',
+  '#{pane_dead_status}',
+  '#{s/\t/ /:pane_current_command}',
+  '#{session_name}',
+].join('\t');
+const FIXED_FIELDS = 6;
 
 export function parsePanes(stdout: string): PaneInfo[] {
   const out: PaneInfo[] = [];
   for (const line of stdout.split('\n')) {
-    const [sessionName, pid, dead, cmd, status] = line.split('\t');
-    if (!sessionName || pid === undefined) continue;
+    const fields = line.split('\t');
+    if (fields.length <= FIXED_FIELDS) continue;
+    const [serverPid, startTime, pid, dead, status, cmd] = fields;
+    const sessionName = fields.slice(FIXED_FIELDS).join('\t');
+    if (!sessionName || !/^\d+$/.test(pid!) || !/^\d+$/.test(serverPid!)) continue;
     out.push({
+      server: { pid: Number(serverPid), startTime: Number(startTime) },
       sessionName,
       panePid: Number(pid),
       dead: dead === '1',

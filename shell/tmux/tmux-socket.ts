@@ -22,3 +22,21 @@ export function enclosingTmuxSocket(env: Readonly<Record<string, string | undefi
   const m = /^(.*),\d+,\d+$/.exec(value);
   return m ? m[1]! : value;
 }
+
+/**
+ * tmux reports a socket by the path it was given; comparing and recording real paths
+ * survives a symlinked /tmp. A socket not created yet resolves through its directory.
+ */
+export function resolveSocketPath(path: string, realpath: (p: string) => string): string {
+  try {
+    return realpath(path);
+  } catch {
+    const slash = path.lastIndexOf('/');
+    if (slash <= 0) return path;
+    try {
+      return `${realpath(path.slice(0, slash))}${path.slice(slash)}`;
+    } catch {
+      return path;
+    }
+  }
+}

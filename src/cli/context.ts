@@ -1,7 +1,10 @@
 import type { ChalkInstance } from 'chalk';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { resolveHappierHome } from '../domain/happier-home.js';
-import type { ViewContext } from '../domain/session-view.js';
+import { needsLiveness, type ViewContext } from '../domain/session-view.js';
+import type { Session } from '../domain/session.js';
+import { NO_LIVE_TMUX, socketsToAsk, type LiveTmux } from '../domain/tmux-liveness.js';
+import type { TmuxServer } from '../../shell/tmux/tmux-server.js';
 import type { MachinesRepo } from '../store/machines-repo.js';
 import type { Registry } from '../store/registry.js';
 import type { SessionsRepo } from '../store/sessions-repo.js';
@@ -59,22 +62,38 @@ export class CliContext {
     return this.storePromise;
   }
 
-  async liveTmuxSessions(): Promise<Set<string>> {
-    const [{ listPanes, liveSessionNames, tmuxServerFromEnv }, { nodeProcessRunner }] = await Promise.all([
+  /** happier's own tmux server: HAPPIER_TMUX_SOCKET or tmux's default for this user, resolved. */
+  async tmuxServer(): Promise<TmuxServer> {
+    const [{ tmuxServerFromEnv }, { resolveSocketPath, tmuxSocketPath }] = await Promise.all([
       import('../../shell/tmux/tmux-server.js'),
-      import('../../shell/node-process-runner.js'),
+      import('../../shell/tmux/tmux-socket.js'),
     ]);
-    return liveSessionNames(await listPanes(nodeProcessRunner, tmuxServerFromEnv(this.io.env)));
+    const server = tmuxServerFromEnv(this.io.env);
+    const socket = tmuxSocketPath(server.socket, this.io.env, process.getuid?.() ?? 0);
+    return { bin: server.bin, socket: resolveSocketPath(socket, realpathSync) };
+  }
+
+  /** Asks the tmux servers that `sessions` were recorded on, each once. */
+  async liveTmux(sessions: readonly Session[]): Promise<LiveTmux> {
+    const store = await this.store();
+    const self = store.registry.machineId;
+    if (!needsLiveness(sessions, self)) return NO_LIVE_TMUX;
+    const [{ askTmuxServers }, { nodeProcessRunner }, server] = await Promise.all([
+      import('../../shell/tmux/tmux-liveness.js'),
+      import('../../shell/node-process-runner.js'),
+      this.tmuxServer(),
+    ]);
+    return askTmuxServers(nodeProcessRunner, server.bin, socketsToAsk(sessions, self, server.socket!), server.socket!);
   }
 
   /** Everything needed to turn stored sessions into views; asks tmux only if some session could be live. */
-  async viewContext(needTmux: boolean): Promise<ViewContext> {
+  async viewContext(sessions: readonly Session[]): Promise<ViewContext> {
     const store = await this.store();
     return {
       settings: store.settings.settings(),
       selfMachineId: store.registry.machineId,
       machineNames: store.machines.names(),
-      liveTmuxSessions: needTmux ? await this.liveTmuxSessions() : new Set(),
+      liveTmux: await this.liveTmux(sessions),
     };
   }
 

@@ -15,11 +15,11 @@ const FINDERS: Partial<Record<Agent, () => Promise<FinderModule>>> = {
 
 /** The real world for the session lifecycle, as the CLI runs it; everything heavy loads here, lazily. */
 export async function lifecycleDeps(ctx: CliContext): Promise<LifecycleDeps> {
-  const [store, { nodeProcessRunner }, { tmuxServerFromEnv }, { enclosingTmuxSocket, tmuxSocketPath }, { loadProvider }, { chokidarWatcher }, { runOnTerminal }, { timingFromEnv }] =
+  const [store, { nodeProcessRunner }, tmux, { enclosingTmuxSocket, resolveSocketPath }, { loadProvider }, { chokidarWatcher }, { runOnTerminal }, { timingFromEnv }] =
     await Promise.all([
       ctx.store(),
       import('../../shell/node-process-runner.js'),
-      import('../../shell/tmux/tmux-server.js'),
+      ctx.tmuxServer(),
       import('../../shell/tmux/tmux-socket.js'),
       import('../providers/all-providers.js'),
       import('../lifecycle/chokidar-watcher.js'),
@@ -27,8 +27,6 @@ export async function lifecycleDeps(ctx: CliContext): Promise<LifecycleDeps> {
       import('../lifecycle/lifecycle-deps.js'),
     ]);
   const env = ctx.io.env;
-  const tmux = tmuxServerFromEnv(env);
-  const socketPath = tmuxSocketPath(tmux.socket, env, process.getuid?.() ?? 0);
   const inside = enclosingTmuxSocket(env);
   const providerContext = { env, homeDir: ctx.io.homeDir, runner: nodeProcessRunner };
   const findNewSession: NewSessionFinder = async (agent, pctx, query) => {
@@ -49,8 +47,8 @@ export async function lifecycleDeps(ctx: CliContext): Promise<LifecycleDeps> {
     providerContext,
     runner: nodeProcessRunner,
     tmux,
-    tmuxSocketPath: realpathOr(socketPath),
-    enclosingTmuxSocket: inside === null ? null : realpathOr(inside),
+    tmuxSocketPath: tmux.socket!,
+    enclosingTmuxSocket: inside === null ? null : resolveSocketPath(inside, realpathSync),
     env,
     onTerminal: (bin, args) => runOnTerminal(bin, args, env),
     clock: { now: () => ctx.io.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
@@ -65,13 +63,4 @@ export async function lifecycleDeps(ctx: CliContext): Promise<LifecycleDeps> {
     newId: randomUUID,
     timing: timingFromEnv(env),
   };
-}
-
-/** tmux reports the socket path it was given; comparing real paths survives symlinked /tmp. */
-function realpathOr(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
-  }
 }

@@ -44,12 +44,12 @@ export function preflightHandoff(p: PreflightInput): PreflightResult {
   }
   if (p.ownerMachineId !== p.selfMachineId) {
     throw new HappierError('NOT_OWNER', 'this machine does not own the session, so it cannot hand it off', {
-      hint: 'run the handoff on the machine that owns it (see `happier session show <id>`)',
+      hint: 'run the handoff on the machine that owns it; `happier session show` with this id names that machine',
     });
   }
   if (!p.target) {
     throw new HappierError('MACHINE_UNKNOWN', `no machine named ${p.targetName}`, {
-      hint: 'add it with `happier machine add <name> <ssh-target>`, or see `happier machine list`',
+      hint: `add it with \`happier machine add ${p.targetName} <ssh-target>\`, or see \`happier machine list\``,
     });
   }
   if (p.target.id === p.ownerMachineId || p.target.isSelf) {

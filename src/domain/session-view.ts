@@ -1,6 +1,7 @@
 import { resumeEligibility, type ResumeStatus } from './resume-eligibility.js';
 import type { Session } from './session.js';
 import type { Settings } from './settings.js';
+import { isTmuxTerminalLive, type LiveTmux } from './tmux-liveness.js';
 
 /**
  * A session as lists and details show it: the record plus what is derived from the
@@ -18,19 +19,19 @@ export interface ViewContext {
   readonly settings: Settings;
   readonly selfMachineId: string;
   readonly machineNames: ReadonlyMap<string, string>;
-  /** Names of tmux sessions that have a live pane, from one `tmux list-panes -a`. */
-  readonly liveTmuxSessions: ReadonlySet<string>;
+  /** The tmux servers sessions were recorded on, each asked once with `list-panes -a`. */
+  readonly liveTmux: LiveTmux;
 }
 
-export function isActive(s: Session, selfMachineId: string, live: ReadonlySet<string>): boolean {
+export function isActive(s: Session, selfMachineId: string, live: LiveTmux): boolean {
   if (s.ownerMachineId !== selfMachineId || !s.terminal) return false;
-  return s.terminal.kind === 'tmux' && live.has(s.terminal.sessionName);
+  return s.terminal.kind === 'tmux' && isTmuxTerminalLive(s.terminal, live);
 }
 
 export function viewSession(s: Session, ctx: ViewContext): SessionView {
   return {
     session: s,
-    active: isActive(s, ctx.selfMachineId, ctx.liveTmuxSessions),
+    active: isActive(s, ctx.selfMachineId, ctx.liveTmux),
     resume: resumeEligibility(s, ctx.settings),
     ownerMachineName: ctx.machineNames.get(s.ownerMachineId) ?? null,
     ownedHere: s.ownerMachineId === ctx.selfMachineId,

@@ -1,8 +1,28 @@
 import type { Agent, Backend } from './agent.js';
 
+/** What tells one life of a tmux server from the next one on the same socket. */
+export interface TmuxServerIdentity {
+  readonly pid: number;
+  /** The server's start, in seconds since the epoch. */
+  readonly startTime: number;
+}
+
+/**
+ * Where a session's pane lives. `socket` is the resolved path of its tmux server and
+ * `server` that server's life, so liveness is read from the record, never from the
+ * caller's $TMUX or $TMUX_TMPDIR. Records from before both were kept have `socket: null`
+ * (the default server) and no `server`.
+ */
+export interface TmuxTerminal {
+  readonly kind: 'tmux';
+  readonly sessionName: string;
+  readonly socket: string | null;
+  readonly server?: TmuxServerIdentity;
+}
+
 /** Where a running session can be reached, recorded when happier launched it. */
 export type TerminalRecord =
-  | { readonly kind: 'tmux'; readonly sessionName: string; readonly socket: string | null }
+  | TmuxTerminal
   | { readonly kind: 'windows-terminal'; readonly wtSession: string; readonly window: string; readonly tab: number };
 
 /** A session that happier owns (a "synced session" in DESIGN.md). */

@@ -2,17 +2,18 @@ import { HappierError } from '../domain/errors.js';
 import type { Session } from '../domain/session.js';
 import { attachPlan, type AttachPlan } from '../../shell/attach-plan.js';
 import type { LifecycleDeps } from './lifecycle-deps.js';
-import { isRunning, otherOwner } from './session-facts.js';
+import { isRunning, otherOwner, recordedServer } from './session-facts.js';
 
 /** Gathers the facts about `session` and asks the pure planner how to reach it. */
 export async function planAttach(deps: LifecycleDeps, session: Session): Promise<AttachPlan> {
+  const server = session.terminal?.kind === 'tmux' ? recordedServer(deps, session.terminal) : deps.tmux;
   return attachPlan({
     sessionId: session.id,
     terminal: session.terminal,
     ownedHere: session.ownerMachineId === deps.selfMachineId,
     owner: otherOwner(deps, session),
     running: await isRunning(deps, session),
-    tmux: { bin: deps.tmux.bin, socket: deps.tmux.socket, socketPath: deps.tmuxSocketPath },
+    tmux: { bin: server.bin, socketPath: server.socket ?? deps.tmuxSocketPath },
     enclosingTmuxSocket: deps.enclosingTmuxSocket,
   });
 }

@@ -2,18 +2,21 @@ import { HappierError } from '../domain/errors.js';
 import type { LaunchSpec } from '../providers/provider.js';
 import { watchEarlyExit, type EarlyExit } from '../../shell/tmux/tmux-early-exit.js';
 import { launchInTmux } from '../../shell/tmux/tmux-launch.js';
+import { installedLocales, withUtf8Locale } from '../../shell/tmux/pane-locale.js';
 import { killSession, sessionPanes } from '../../shell/tmux/tmux-server.js';
+import type { TmuxTerminal } from '../domain/session.js';
 import type { LifecycleDeps } from './lifecycle-deps.js';
 
 /**
  * Starts a provider command in the tmux session `sessionName` and watches its first
  * moments. A provider that exits in that window has failed: its last words become a
- * PROVIDER_FAILED error and no tmux session is left behind.
+ * PROVIDER_FAILED error and no tmux session is left behind. Returns where the pane lives,
+ * for the session's record.
  */
 export async function startProviderInTmux(
   deps: LifecycleDeps,
   opts: { sessionName: string; spec: LaunchSpec; label: string; hint: string },
-): Promise<void> {
+): Promise<TmuxTerminal> {
   const { runner, tmux } = deps;
   const existing = await sessionPanes(runner, tmux, opts.sessionName);
   if (existing.some((p) => !p.dead)) {
@@ -24,17 +27,23 @@ export async function startProviderInTmux(
   // A kept pane from an earlier failed start would block the name.
   if (existing.length > 0) await killSession(runner, tmux, opts.sessionName);
 
-  await launchInTmux(runner, tmux, {
+  const envFile = await launchInTmux(runner, tmux, {
     sessionName: opts.sessionName,
     cwd: opts.spec.cwd,
     argv: [opts.spec.bin, ...opts.spec.args],
-    env: { ...deps.env, ...opts.spec.env },
+    env: withUtf8Locale({ ...deps.env, ...opts.spec.env }, await installedLocales(runner)),
   });
-  const result = await watchEarlyExit(runner, tmux, opts.sessionName, {
-    windowMs: deps.timing.startWatchMs,
-    clock: { now: () => deps.clock.now().getTime(), sleep: deps.clock.sleep },
-  });
-  if (result.kind === 'exited') throw providerFailed(opts.label, result, opts.hint);
+  try {
+    const result = await watchEarlyExit(runner, tmux, opts.sessionName, {
+      windowMs: deps.timing.startWatchMs,
+      clock: { now: () => deps.clock.now().getTime(), sleep: deps.clock.sleep },
+    });
+    if (result.kind === 'exited') throw providerFailed(opts.label, result, opts.hint);
+    const server = (await sessionPanes(runner, tmux, opts.sessionName))[0]?.server;
+    return { kind: 'tmux', sessionName: opts.sessionName, socket: tmux.socket, ...(server ? { server } : {}) };
+  } finally {
+    envFile.remove();
+  }
 }
 
 export function providerFailed(label: string, exit: Extract<EarlyExit, { kind: 'exited' }>, hint: string): HappierError {

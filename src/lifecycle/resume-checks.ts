@@ -70,7 +70,7 @@ export function notOwner(
   return new HappierError('NOT_OWNER', `session ${s.id.slice(0, 8)} is owned by ${name}, not this machine`, {
     hint: owner?.sshTarget
       ? `run it there: ${sshHappierLine(owner.sshTarget, [verb, s.id])}`
-      : `add that machine with \`happier machine add ${owner?.name ?? '<name>'} <ssh-target>\` to reach it`,
+      : `add that machine with \`happier machine add ${name} <ssh-target>\` to reach it`,
     details: { owner: name, ...(owner?.sshTarget ? { ssh: sshHappierLine(owner.sshTarget, [verb, s.id]) } : {}) },
   });
 }

@@ -32,7 +32,7 @@ export async function resumeSession(deps: LifecycleDeps, selector: string): Prom
   const provider = await deps.loadProvider(session.agent);
   const spec = provider.resumeCommand(deps.providerContext, { cwd: session.cwd, vendorSessionId: session.vendorSessionId! });
   const sessionName = tmuxSessionName(session.id);
-  await startProviderInTmux(deps, {
+  const terminal = await startProviderInTmux(deps, {
     sessionName,
     spec,
     label: `${session.agent} resume`,
@@ -41,7 +41,7 @@ export async function resumeSession(deps: LifecycleDeps, selector: string): Prom
   const now = deps.clock.now().toISOString();
   const updated = deps.sessions.update(session.id, (s) => ({
     ...s,
-    terminal: { kind: 'tmux', sessionName, socket: deps.tmux.socket },
+    terminal,
     updatedAt: now,
     lastActivityAt: now,
   }));

@@ -1,6 +1,6 @@
 import type { Agent, Backend } from '../domain/agent.js';
 import { HappierError } from '../domain/errors.js';
-import type { Session } from '../domain/session.js';
+import type { Session, TmuxTerminal } from '../domain/session.js';
 import { tmuxSessionName } from '../../shell/tmux/tmux-argv.js';
 import { discoverVendorId } from './vendor-id-discovery.js';
 import type { LifecycleDeps } from './lifecycle-deps.js';
@@ -57,7 +57,7 @@ export async function startNewSession(deps: LifecycleDeps, req: NewSessionReques
   const started = deps.clock.now();
   const at = started.toISOString();
   const backend: Backend = req.agent === 'codex' ? settings.backends.codex.path : 'cli';
-  const session = deps.sessions.insert({
+  const inserted = deps.sessions.insert({
     id,
     agent: req.agent,
     backend,
@@ -70,8 +70,9 @@ export async function startNewSession(deps: LifecycleDeps, req: NewSessionReques
     lastActivityAt: at,
     terminal: { kind: 'tmux', sessionName, socket: deps.tmux.socket },
   });
+  let terminal: TmuxTerminal;
   try {
-    await startProviderInTmux(deps, {
+    terminal = await startProviderInTmux(deps, {
       sessionName,
       spec,
       label: req.agent,
@@ -81,6 +82,8 @@ export async function startNewSession(deps: LifecycleDeps, req: NewSessionReques
     deps.sessions.remove(id);
     throw err;
   }
+  // Recorded once the pane runs: only then is the server's life known.
+  const session = deps.sessions.update(inserted.id, (s) => ({ ...s, terminal }));
   const vendorId = given
     ? Promise.resolve(given)
     : discoverVendorId(deps, req.agent, provider.root(deps.providerContext), { cwd: req.cwd, since: started }, req.signal).then((found) => {

@@ -2,7 +2,8 @@ import { realpathSync } from 'node:fs';
 import { basename } from 'node:path';
 import { AGENTS, type Agent } from '../../src/domain/agent.js';
 import { HappierError } from '../../src/domain/errors.js';
-import { needsLiveness, viewSession } from '../../src/domain/session-view.js';
+import { viewSession } from '../../src/domain/session-view.js';
+import type { LiveTmux } from '../../src/domain/tmux-liveness.js';
 import { unsafeWorkspaceReason } from '../../src/domain/workspace-safety.js';
 import type { HandoffDeps } from '../../src/handoff/handoff-deps.js';
 import type { LifecycleDeps } from '../../src/lifecycle/lifecycle-deps.js';
@@ -34,7 +35,7 @@ export interface BrowserHost {
     readonly settings: SettingsRepo;
   };
   readonly runner: ProcessRunner;
-  liveTmuxSessions(): Promise<Set<string>>;
+  liveTmux(sessions: readonly Session[]): Promise<LiveTmux>;
   /** The same online check as `happier machine list`; absent when this build has none. */
   checkMachines?(machines: readonly Machine[]): Promise<Map<string, MachineStatus>>;
   /** The session lifecycle's world, wired as the CLI wires it. */
@@ -65,8 +66,7 @@ export function coreServices(host: BrowserHost): BrowserServices {
 
   const loadSessions = async () => {
     const sessions = store.sessions.list({ archived: 'all' });
-    const live = needsLiveness(sessions, selfMachineId) ? await host.liveTmuxSessions() : new Set<string>();
-    const ctx = { settings: store.settings.settings(), selfMachineId, machineNames: store.machines.names(), liveTmuxSessions: live };
+    const ctx = { settings: store.settings.settings(), selfMachineId, machineNames: store.machines.names(), liveTmux: await host.liveTmux(sessions) };
     return sessions.map((s) => sessionRow(viewSession(s, ctx)));
   };
 

@@ -27,7 +27,7 @@ export async function browseOrList(ctx: CliContext): Promise<void> {
         now: () => io.now(),
         store,
         runner: nodeProcessRunner,
-        liveTmuxSessions: () => ctx.liveTmuxSessions(),
+        liveTmux: (sessions) => ctx.liveTmux(sessions),
         checkMachines: (machines) => checkMachines(ctx, machines),
         lifecycleDeps: async () => (await import('../lifecycle-wiring.js')).lifecycleDeps(ctx),
         scanDirect: async () => {

@@ -23,7 +23,7 @@ export function directTakeoverCommand(ctx: CliContext): Command {
       const { procProcessProbe } = await import('../../providers/proc-process-probe.js');
       const claims = found.provider.liveClaims?.(found.pctx, found.session.vendorSessionId) ?? [];
       const session = await takeOver(ctx, found.session, procProcessProbe(), claims);
-      const view = viewSession(session, await ctx.viewContext(false));
+      const view = viewSession(session, await ctx.viewContext([]));
       if (opts.json || ctx.json) {
         ctx.out(okEnvelope('direct_takeover', { session: sessionJson(view) }) + '\n');
         return;

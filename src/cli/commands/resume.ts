@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { HappierError } from '../../domain/errors.js';
-import { filterViews, needsLiveness, viewSession } from '../../domain/session-view.js';
+import { filterViews, viewSession } from '../../domain/session-view.js';
 import type { CliContext } from '../context.js';
 import { lifecycleDeps } from '../lifecycle-wiring.js';
 import { relativeTime } from '../../domain/relative-time.js';
@@ -50,7 +50,7 @@ async function pickResumable(ctx: CliContext, json: boolean): Promise<string> {
   }
   const store = await ctx.store();
   const sessions = store.sessions.list();
-  const vctx = await ctx.viewContext(needsLiveness(sessions, store.registry.machineId));
+  const vctx = await ctx.viewContext(sessions);
   const views = filterViews(
     sessions.map((s) => viewSession(s, vctx)),
     { resumable: true },

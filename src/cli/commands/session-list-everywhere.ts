@@ -1,6 +1,6 @@
 import { HappierError } from '../../domain/errors.js';
 import type { Session } from '../../domain/session.js';
-import { filterViews, needsLiveness, viewSession } from '../../domain/session-view.js';
+import { filterViews, viewSession } from '../../domain/session-view.js';
 import { outputWidth } from '../cli-io.js';
 import type { CliContext } from '../context.js';
 import { okEnvelope } from '../output/json-envelope.js';
@@ -44,7 +44,7 @@ export async function listEverywhere(ctx: CliContext, opts: ListOptions): Promis
     .filter((s) => (archived === 'all' ? true : archived === 'archived' ? s.archived : !s.archived))
     .filter((s) => !opts.agent || s.agent === opts.agent)
     .sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0));
-  const base = await ctx.viewContext(needsLiveness(sessions, self));
+  const base = await ctx.viewContext(sessions);
   const vctx = { ...base, machineNames: names };
   const views = filterViews(
     sessions.map((s) => viewSession(s, vctx)),

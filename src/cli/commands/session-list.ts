@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { AGENTS, type Agent } from '../../domain/agent.js';
 import { HappierError } from '../../domain/errors.js';
-import { filterViews, needsLiveness, viewSession } from '../../domain/session-view.js';
+import { filterViews, viewSession } from '../../domain/session-view.js';
 import type { ArchiveFilter } from '../../store/sessions-repo.js';
 import { outputWidth } from '../cli-io.js';
 import type { CliContext } from '../context.js';
@@ -41,7 +41,7 @@ export async function listSessions(ctx: CliContext, opts: ListOptions): Promise<
   const store = await ctx.store();
   const archived: ArchiveFilter = opts.all ? 'all' : opts.archived ? 'archived' : 'live';
   const sessions = store.sessions.list({ archived, ...(opts.agent ? { agent: opts.agent } : {}) });
-  const vctx = await ctx.viewContext(needsLiveness(sessions, store.registry.machineId));
+  const vctx = await ctx.viewContext(sessions);
   const views = filterViews(
     sessions.map((s) => viewSession(s, vctx)),
     { ...(opts.resumable ? { resumable: true } : {}), ...(opts.active ? { active: true } : {}) },

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { resumeLabel, explainResumeBlock } from '../../domain/resume-eligibility.js';
-import { needsLiveness, viewSession, type SessionView } from '../../domain/session-view.js';
+import { viewSession, type SessionView } from '../../domain/session-view.js';
 import type { CliContext } from '../context.js';
 import { okEnvelope } from '../output/json-envelope.js';
 import { relativeTime } from '../../domain/relative-time.js';
@@ -68,7 +68,7 @@ function previewJson(p: Preview) {
 export async function resolveView(ctx: CliContext, selector: string): Promise<SessionView> {
   const store = await ctx.store();
   const session = store.sessions.resolve(selector);
-  const vctx = await ctx.viewContext(needsLiveness([session], store.registry.machineId));
+  const vctx = await ctx.viewContext([session]);
   return viewSession(session, vctx);
 }
 

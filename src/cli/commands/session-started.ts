@@ -13,7 +13,7 @@ export function canAttach(ctx: CliContext): boolean {
 /** The JSON a started or resumed session reports: the session as `session show` has it, plus its tmux session. */
 export async function printStarted(ctx: CliContext, deps: LifecycleDeps, id: string, tmuxSession: string): Promise<void> {
   const session: Session = deps.sessions.get(id)!;
-  const view = viewSession(session, await ctx.viewContext(true));
+  const view = viewSession(session, await ctx.viewContext([session]));
   ctx.out(okEnvelope(ctx.kind, { session: sessionJson(view), tmuxSession }) + '\n');
 }
 

@@ -171,11 +171,14 @@ describe('happier new', () => {
     expect(r.body.error).toMatchObject({ code: 'NOT_ATTACHABLE', reason: 'no-terminal' });
   });
 
-  it('inside a client of another tmux server, says where the session runs and how to get there', async () => {
-    const r = await run(['attach', first.session.id], { TMUX: `${clientSock},4242,0` });
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`error: session ${first.session.id.slice(0, 8)} runs on the tmux server at ${sock}`);
-    expect(r.stderr).toContain(`hint: detach from this tmux first, or run from a plain terminal: tmux -S ${sock} attach-session -t =${first.tmuxSession}`);
+  it('inside a pane of another tmux server, attaches nested there instead of refusing', async () => {
+    // No `-u TMUX`: happier runs in that pane with $TMUX naming the other server.
+    const inside = ['env', ...happierArgv(['attach', first.session.id]).slice(3)];
+    tmux(clientSock, 'new-session', '-d', '-s', 'elsewhere', '-x', '100', '-y', '30', '--', ...inside);
+    await waitFor('a nested client on the session', () => tmux(sock, 'list-clients', '-F', '#{client_session}').includes(first.tmuxSession));
+    tmux(sock, 'detach-client', '-s', `=${first.tmuxSession}`);
+    await waitFor('happier attach to return', () => !tmux(clientSock, 'list-sessions').includes('elsewhere'));
+    expect(tmuxSessions()).toContain(first.tmuxSession);
   });
 
   it('stop asks the provider to quit first', async () => {

@@ -6,9 +6,10 @@ import { DEFAULT_SETTINGS } from '../../../src/domain/settings.js';
 import { viewSession } from '../../../src/domain/session-view.js';
 import { textWidth } from '../../../src/domain/text-width.js';
 import { makeSession } from '../../helpers/session-factory.js';
+import { liveOnDefaultServer } from '../../helpers/live-tmux.js';
 
 const now = new Date('2026-11-22T12:00:00.000Z');
-const ctx = { settings: DEFAULT_SETTINGS, selfMachineId: 'machine-self', machineNames: new Map(), liveTmuxSessions: new Set<string>() };
+const ctx = { settings: DEFAULT_SETTINGS, selfMachineId: 'machine-self', machineNames: new Map(), liveTmux: liveOnDefaultServer([]) };
 
 describe('session table', () => {
   const views = [

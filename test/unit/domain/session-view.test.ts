@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../../src/domain/settings.js';
 import { filterViews, viewSession, type ViewContext } from '../../../src/domain/session-view.js';
 import { makeSession } from '../../helpers/session-factory.js';
+import { liveOnDefaultServer } from '../../helpers/live-tmux.js';
 
 const ctx: ViewContext = {
   settings: DEFAULT_SETTINGS,
@@ -10,7 +11,7 @@ const ctx: ViewContext = {
     ['machine-self', 'laptop'],
     ['machine-desk', 'desktop'],
   ]),
-  liveTmuxSessions: new Set(['happier-aaaa1111']),
+  liveTmux: liveOnDefaultServer(['happier-aaaa1111']),
 };
 const tmux = (name: string) => ({ kind: 'tmux' as const, sessionName: name, socket: null });
 

@@ -8,7 +8,7 @@ const base: AttachPlanInput = {
   ownedHere: true,
   owner: null,
   running: true,
-  tmux: { bin: 'tmux', socket: '/tmp/h/tmux.sock', socketPath: '/tmp/h/tmux.sock' },
+  tmux: { bin: 'tmux', socketPath: '/tmp/h/tmux.sock' },
   enclosingTmuxSocket: null,
 };
 
@@ -19,18 +19,18 @@ describe('attachPlan', () => {
       mode: 'attach',
       sessionName: 'happier-3f2a9c1e',
       bin: 'tmux',
-      args: ['-S', '/tmp/h/tmux.sock', 'attach-session', '-t', '=happier-3f2a9c1e'],
+      args: ['-u', '-S', '/tmp/h/tmux.sock', 'attach-session', '-t', '=happier-3f2a9c1e'],
     });
   });
 
-  it('uses the default server without -S when no socket is configured', () => {
-    const plan = attachPlan({ ...base, tmux: { bin: '/opt/tmux', socket: null, socketPath: '/tmp/tmux-1000/default' } });
+  it('names the recorded socket even for the default server, so $TMUX_TMPDIR cannot move it', () => {
+    const plan = attachPlan({ ...base, tmux: { bin: '/opt/tmux', socketPath: '/tmp/tmux-1000/default' } });
     expect(plan).toEqual({
       kind: 'tmux',
       mode: 'attach',
       sessionName: 'happier-3f2a9c1e',
       bin: '/opt/tmux',
-      args: ['attach-session', '-t', '=happier-3f2a9c1e'],
+      args: ['-u', '-S', '/tmp/tmux-1000/default', 'attach-session', '-t', '=happier-3f2a9c1e'],
     });
   });
 
@@ -40,17 +40,17 @@ describe('attachPlan', () => {
       mode: 'switch',
       sessionName: 'happier-3f2a9c1e',
       bin: 'tmux',
-      args: ['-S', '/tmp/h/tmux.sock', 'switch-client', '-t', '=happier-3f2a9c1e'],
+      args: ['-u', '-S', '/tmp/h/tmux.sock', 'switch-client', '-t', '=happier-3f2a9c1e'],
     });
   });
 
-  it('explains what to do inside a different tmux server', () => {
+  it('nests inside a different tmux server, with $TMUX cleared so tmux allows it', () => {
     expect(attachPlan({ ...base, enclosingTmuxSocket: '/tmp/tmux-1000/default' })).toEqual({
-      kind: 'not-attachable',
-      reason: 'different-tmux-server',
-      message:
-        'session 3f2a9c1e runs on the tmux server at /tmp/h/tmux.sock, not on the one this terminal is inside (/tmp/tmux-1000/default)',
-      hint: 'detach from this tmux first, or run from a plain terminal: tmux -S /tmp/h/tmux.sock attach-session -t =happier-3f2a9c1e',
+      kind: 'tmux',
+      mode: 'nested',
+      sessionName: 'happier-3f2a9c1e',
+      bin: 'env',
+      args: ['-u', 'TMUX', '-u', 'TMUX_PANE', 'tmux', '-u', '-S', '/tmp/h/tmux.sock', 'attach-session', '-t', '=happier-3f2a9c1e'],
     });
   });
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { escapeTmuxArgument, escapeTmuxFormat, tmuxSessionName } from '../../../shell/tmux/tmux-argv.js';
 import { lastOutputLines } from '../../../shell/tmux/tmux-early-exit.js';
+import { envFileText } from '../../../shell/tmux/tmux-env-file.js';
+import { chooseUtf8Locale, withUtf8Locale } from '../../../shell/tmux/pane-locale.js';
 import { newSessionArgs } from '../../../shell/tmux/tmux-launch.js';
 import { sendKeysArgs } from '../../../shell/tmux/tmux-keys.js';
 import { parsePanes } from '../../../shell/tmux/tmux-server.js';
@@ -19,31 +21,38 @@ describe('tmux argv', () => {
     expect(tmuxSessionName('3f2a9c1e-0ffe-4a7b-9c2d-1e2f3a4b5c6d')).toBe('happier-3f2a9c1e');
   });
 
-  it('starts the program without a shell, with the env, and keeps the pane for the first moments', () => {
-    expect(
-      newSessionArgs({
-        sessionName: 'happier-3f2a9c1e',
-        cwd: '/w/#1',
-        argv: ['claude', '--session-id', 'x;'],
-        env: { A: '1', TMUX: '/other,1,0', TMUX_PANE: '%1', GONE: undefined },
-      }),
-    ).toEqual([
-      'new-session', '-d', '-s', 'happier-3f2a9c1e', '-c', '/w/##1', '-e', 'A=1',
-      '--', 'env', '--', 'claude', '--session-id', 'x\\;',
-      ';', 'set-option', '-w', '-t', '=happier-3f2a9c1e:', 'remain-on-exit', 'on',
+  it('starts the program without a shell, its env from a file, and keeps the pane for the first moments', () => {
+    const args = newSessionArgs(
+      { sessionName: 'happier-3f2a9c1e', cwd: '/w/#1', argv: ['claude', '--session-id', 'x;'], env: { ANTHROPIC_API_KEY: 'sk-secret' } },
+      '/run/h/env',
+    );
+    expect(args.slice(0, 7)).toEqual(['new-session', '-d', '-s', 'happier-3f2a9c1e', '-c', '/w/##1', '--']);
+    expect(args.slice(-11)).toEqual(['/run/h/env', 'claude', '--session-id', 'x\\;', ';', 'set-option', '-w', '-t', '=happier-3f2a9c1e:', 'remain-on-exit', 'on']);
+    expect(args.join(' ')).not.toContain('sk-secret');
+    expect(args).not.toContain('-e');
+  });
+
+  it('writes the env file as sh assignments, quoted, without what tmux or the shell set', () => {
+    expect(envFileText({ A: "it's", B: '', TMUX: '/x,1,0', TMUX_PANE: '%1', PWD: '/old', GONE: undefined, 'bad-name': 'x' })).toBe(
+      "export A='it'\\''s'\nexport B=''\n",
+    );
+  });
+
+  it('parses list-panes lines, dead panes with their status and the server they are on', () => {
+    const server = { pid: 7, startTime: 1796639916 };
+    expect(parsePanes('7\t1796639916\t42\t0\t\tnode\thappier-a\n7\t1796639916\t43\t1\t1\tclaude\thappier-b\n')).toEqual([
+      { server, sessionName: 'happier-a', panePid: 42, dead: false, currentCommand: 'node', deadStatus: null },
+      { server, sessionName: 'happier-b', panePid: 43, dead: true, currentCommand: 'claude', deadStatus: 1 },
     ]);
   });
 
-  it('types text literally and sends key names as keys', () => {
-    expect(sendKeysArgs('happier-1', { text: 'C-c' })).toEqual(['send-keys', '-t', '=happier-1:', '-l', '--', 'C-c']);
-    expect(sendKeysArgs('happier-1', { key: 'C-c' })).toEqual(['send-keys', '-t', '=happier-1:', 'C-c']);
+  it('keeps session names with tabs, colons and non-ASCII letters whole', () => {
+    const names = parsePanes('7\t1\t42\t0\t\tvim\twork\\tlog_ünïcode\n7\t1\t43\t0\t\tsh\ta\tb\n').map((p) => p.sessionName);
+    expect(names).toEqual(['work\\tlog_ünïcode', 'a\tb']);
   });
 
-  it('parses list-panes lines, dead panes with their status', () => {
-    expect(parsePanes('happier-a\t42\t0\tnode\t\nhappier-b\t43\t1\tclaude\t1\n')).toEqual([
-      { sessionName: 'happier-a', panePid: 42, dead: false, currentCommand: 'node', deadStatus: null },
-      { sessionName: 'happier-b', panePid: 43, dead: true, currentCommand: 'claude', deadStatus: 1 },
-    ]);
+  it('drops what a client without UTF-8 mode prints: no tabs, only underscores', () => {
+    expect(parsePanes('7_1796639916_42_0__node_happier-a\n')).toEqual([]);
   });
 
   it("quotes a dead pane's last words without tmux's own notice", () => {
@@ -63,5 +72,19 @@ describe('tmux sockets', () => {
     expect(enclosingTmuxSocket({ TMUX: '/tmp/tmux-1000/default,1234,0' })).toBe('/tmp/tmux-1000/default');
     expect(enclosingTmuxSocket({ TMUX: '/tmp/a,b/sock,99,3' })).toBe('/tmp/a,b/sock');
     expect(enclosingTmuxSocket({})).toBeNull();
+  });
+});
+
+describe('pane locale', () => {
+  it('gives a pane started without a locale a UTF-8 one the machine has', () => {
+    expect(withUtf8Locale({ PATH: '/bin' }, ['C', 'C.utf8', 'POSIX'])).toEqual({ PATH: '/bin', LANG: 'C.utf8', LC_CTYPE: 'C.utf8' });
+    expect(withUtf8Locale({ LC_ALL: 'C', LANG: 'C' }, ['C', 'en_GB.utf8'])).toEqual({ LANG: 'en_GB.utf8', LC_CTYPE: 'en_GB.utf8' });
+  });
+
+  it("keeps the caller's UTF-8 locale, and changes nothing where no UTF-8 locale exists", () => {
+    const env = { LANG: 'de_DE.UTF-8' };
+    expect(withUtf8Locale(env, ['C.utf8'])).toBe(env);
+    expect(withUtf8Locale({ LANG: 'C' }, ['C', 'POSIX'])).toEqual({ LANG: 'C' });
+    expect(chooseUtf8Locale(['POSIX', 'en_US.utf8', 'C.UTF-8'])).toBe('C.UTF-8');
   });
 });

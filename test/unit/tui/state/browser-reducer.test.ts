@@ -7,13 +7,14 @@ import { directRow, sessionRow } from '../../../../tui/state/browser-rows.js';
 import { initialState, selectedRow, type BrowserState, type Effect } from '../../../../tui/state/browser-state.js';
 import { keyOf } from '../../../../tui/state/key.js';
 import { makeSession } from '../../../helpers/session-factory.js';
+import { liveOnDefaultServer } from '../../../helpers/live-tmux.js';
 
 const SELF = 'machine-self';
 const vctx = (over: Partial<ViewContext> = {}): ViewContext => ({
   settings: DEFAULT_SETTINGS,
   selfMachineId: SELF,
   machineNames: new Map([[SELF, 'laptop'], ['machine-desk', 'desktop']]),
-  liveTmuxSessions: new Set(),
+  liveTmux: liveOnDefaultServer([]),
   ...over,
 });
 
@@ -99,7 +100,7 @@ describe('browser reducer', () => {
   it('Enter attaches to an active session and resumes a resumable one', () => {
     const active = makeSession({ ownerMachineId: SELF, terminal: { kind: 'tmux', sessionName: 'happier-a', socket: null } });
     const idle = makeSession({ ownerMachineId: SELF });
-    const rows = rowsOf([active, idle], vctx({ liveTmuxSessions: new Set(['happier-a']) }));
+    const rows = rowsOf([active, idle], vctx({ liveTmux: liveOnDefaultServer(['happier-a']) }));
     let r = run(fresh(), { type: 'rows', tab: 'sessions', rows }, 'enter');
     expect(r.effects).toContainEqual({ type: 'attach', sessionId: active.id });
     r = run(r.state, 'j', 'enter');
@@ -137,7 +138,7 @@ describe('browser reducer', () => {
 
   it('asks before stopping, and archives in one key', () => {
     const s = makeSession({ ownerMachineId: SELF, terminal: { kind: 'tmux', sessionName: 'happier-s', socket: null } });
-    const rows = rowsOf([s], vctx({ liveTmuxSessions: new Set(['happier-s']) }));
+    const rows = rowsOf([s], vctx({ liveTmux: liveOnDefaultServer(['happier-s']) }));
     let r = run(fresh(), { type: 'rows', tab: 'sessions', rows }, 's');
     expect(r.state.mode.kind).toBe('confirm');
     r = run(r.state, 'y');

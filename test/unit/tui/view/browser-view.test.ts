@@ -10,13 +10,14 @@ import { createBlessedScreen } from '../../../../tui/view/blessed-screen.js';
 import { headlessTerminal, type HeadlessTerminal } from '../../../helpers/headless-terminal.js';
 import { makeSession } from '../../../helpers/session-factory.js';
 import { fakeServices } from './fake-services.js';
+import { liveOnDefaultServer } from '../../../helpers/live-tmux.js';
 
 const NOW = new Date('2026-11-01T13:00:00.000Z');
 const ctx = {
   settings: DEFAULT_SETTINGS,
   selfMachineId: 'machine-self',
   machineNames: new Map([['machine-self', 'laptop']]),
-  liveTmuxSessions: new Set(['happier-live']),
+  liveTmux: liveOnDefaultServer(['happier-live']),
 };
 
 const sessions = [
