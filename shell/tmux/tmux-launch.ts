@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { ProcessRunner } from '../../src/domain/process-runner.js';
 import { HappierError } from '../../src/domain/errors.js';
 import { escapeTmuxArgument, escapeTmuxFormat } from './tmux-argv.js';
@@ -60,6 +62,9 @@ export async function launchInTmux(
   makeEnvFile: (env: TmuxLaunch['env']) => EnvFile = writeEnvFile,
 ): Promise<EnvFile> {
   if (launch.argv.length === 0) throw new Error('launchInTmux needs a program to run');
+  // With -S tmux creates only the socket, not the private directory it would make for
+  // its default one.
+  if (server.socket) mkdirSync(dirname(server.socket), { recursive: true, mode: 0o700 });
   const envFile = makeEnvFile(launch.env);
   try {
     await startSession(runner, server, launch, envFile.path);
