@@ -1,7 +1,9 @@
-// `happier handoff` over the real sshd, phase by phase: (a) a session with a 50 MB Claude
-// transcript and no workspace, (b) the same with a 100 MB workspace. Yardsticks measured
-// in the same run over the same sshd: the transcript piped through `ssh cat` for (a), and
-// `rsync -a` of the transcript plus the workspace for (b).
+// `happier handoff` over the real sshd, phase by phase, once over the system OpenSSH
+// client and once over the ssh2 fallback (HAPPIER_SSH_TRANSPORT): (a) a session with a
+// 50 MB Claude transcript and no workspace, (b) the same with a 100 MB workspace. The
+// login row is `happier machine ping` (connect, authenticate, start the agent, hello).
+// Yardsticks measured in the same run over the same sshd: the transcript piped through
+// `ssh cat` for (a), and `rsync -a` of the transcript plus the workspace for (b).
 //
 // The sshd harness is the tests' own (test/helpers/sshd.ts), compiled on the fly with
 // esbuild; happier is the built bin/happier on both sides (the target reaches it through
@@ -62,9 +64,14 @@ const env = {
   FAKE_LOG: join(work, 'launches.jsonl'),
 };
 writeFileSync(env.HAPPIER_SSH_CONFIG, `Host desk\n  HostName 127.0.0.1\n  Port ${peer.port}\n  User ${peer.user}\n  IdentityFile ${peer.clientKey}\n`);
-const happier = (args) => {
+const happier = (args, transport = 'openssh') => {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [join(root, 'bin/happier'), ...args], { env, cwd: home, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = spawnSync(process.execPath, [join(root, 'bin/happier'), ...args], {
+    env: { ...env, HAPPIER_SSH_TRANSPORT: transport },
+    cwd: home,
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
   if (r.status !== 0) throw new Error(`happier ${args.join(' ')} failed: ${r.stderr}`);
   return { ...r, ms: performance.now() - t0 };
 };
@@ -123,30 +130,40 @@ try {
   happier(['machine', 'add', 'desk', 'desk']);
   const rows = [];
   const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
+  const TRANSPORTS = ['openssh', 'ssh2'];
+  const logins = {};
+  for (const transport of TRANSPORTS) {
+    const runs = [1, 2, 3].map(() => happier(['machine', 'ping', 'desk', '--json'], transport).ms);
+    logins[transport] = runs.sort((a, b) => a - b)[1];
+  }
 
   for (const withWorkspace of [false, true]) {
-    const cwd = join(home, 'code', withWorkspace ? 'with-ws' : 'no-ws');
-    mkdirSync(cwd, { recursive: true });
-    if (withWorkspace) workspace(cwd, WORKSPACE_MB);
-    const t = transcript(cwd, TRANSCRIPT_MB);
-    const id = session(cwd, t.id);
-    const r = happier(['handoff', id, '--to', 'desk', '--json', ...(withWorkspace ? ['--workspace'] : ['--no-workspace'])]);
-    const data = JSON.parse(r.stdout).data;
-    const yard = withWorkspace
-      ? timed(['rsync', '-a', '-e', sshCmd, `${cwd}/`, `${peer.user}@127.0.0.1:${join(peer.home, 'rsync-ws')}/`]) +
-        timed(['rsync', '-a', '-e', sshCmd, t.path, `${peer.user}@127.0.0.1:${join(peer.home, 'rsync-transcript.jsonl')}`])
-      : timed([...sshCmd.split(' '), `${peer.user}@127.0.0.1`, 'cat > /dev/null'], readFileSync(t.path));
-    const tm = data.timingsMs;
-    rows.push({
-      scenario: withWorkspace ? `${TRANSCRIPT_MB} MB transcript + ${WORKSPACE_MB} MB workspace` : `${TRANSCRIPT_MB} MB transcript, no workspace`,
-      'preparing the target': s(tm.prepare),
-      'moving the session state': s(tm.move),
-      'resuming on the target': s(tm.resume),
-      'updating ownership': s(tm.commit),
-      'happier total': s(r.ms),
-      yardstick: `${s(yard)} (${withWorkspace ? 'rsync -a' : 'ssh cat'})`,
-      'move / yardstick': `${(tm.move / yard).toFixed(2)}x`,
-    });
+    for (const transport of TRANSPORTS) {
+      const cwd = join(home, 'code', `${withWorkspace ? 'with-ws' : 'no-ws'}-${transport}`);
+      mkdirSync(cwd, { recursive: true });
+      if (withWorkspace) workspace(cwd, WORKSPACE_MB);
+      const t = transcript(cwd, TRANSCRIPT_MB);
+      const id = session(cwd, t.id);
+      const r = happier(['handoff', id, '--to', 'desk', '--json', ...(withWorkspace ? ['--workspace'] : ['--no-workspace'])], transport);
+      const data = JSON.parse(r.stdout).data;
+      const yard = withWorkspace
+        ? timed(['rsync', '-a', '-e', sshCmd, `${cwd}/`, `${peer.user}@127.0.0.1:${join(peer.home, `rsync-ws-${transport}`)}/`]) +
+          timed(['rsync', '-a', '-e', sshCmd, t.path, `${peer.user}@127.0.0.1:${join(peer.home, 'rsync-transcript.jsonl')}`])
+        : timed([...sshCmd.split(' '), `${peer.user}@127.0.0.1`, 'cat > /dev/null'], readFileSync(t.path));
+      const tm = data.timingsMs;
+      rows.push({
+        scenario: withWorkspace ? `${TRANSCRIPT_MB} MB transcript + ${WORKSPACE_MB} MB workspace` : `${TRANSCRIPT_MB} MB transcript, no workspace`,
+        transport,
+        'login (machine ping)': s(logins[transport]),
+        'preparing the target': s(tm.prepare),
+        'moving the session state': s(tm.move),
+        'resuming on the target': s(tm.resume),
+        'updating ownership': s(tm.commit),
+        'happier total': s(r.ms),
+        yardstick: `${s(yard)} (${withWorkspace ? 'rsync -a' : 'ssh cat'})`,
+        'move / yardstick': `${(tm.move / yard).toFixed(2)}x`,
+      });
+    }
   }
   printTable(rows);
 } finally {
