@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ClientChannel } from 'ssh2';
+import type { RemoteChannel } from '../ssh/remote-channel.js';
 import { HappierError } from '../../domain/errors.js';
 import type { SshConnection } from '../ssh/ssh-connection.js';
 import { AgentEndpoint, type HandlerRegistry } from './agent-endpoint.js';
@@ -188,11 +188,11 @@ export async function launchRemoteAgent(conn: SshConnection, opts: LaunchOptions
 }
 
 type Started =
-  | { kind: 'agent'; channel: ClientChannel; prefix: Buffer; stderr: () => string; closed: Promise<void> }
+  | { kind: 'agent'; channel: RemoteChannel; prefix: Buffer; stderr: () => string; closed: Promise<void> }
   | { kind: 'probe'; probe: PeerProbe };
 
 /** Reads the start script's first words: the agent's banner, or the probe line. */
-function startOrProbe(channel: ClientChannel, alias: string): Promise<Started> {
+function startOrProbe(channel: RemoteChannel, alias: string): Promise<Started> {
   let stderr = '';
   channel.stderr.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString('utf8')).slice(-8192);
@@ -234,7 +234,7 @@ function startOrProbe(channel: ClientChannel, alias: string): Promise<Started> {
 }
 
 async function attachAgent(
-  channel: ClientChannel,
+  channel: RemoteChannel,
   prefix: Buffer,
   alias: string,
   opts: LaunchOptions,

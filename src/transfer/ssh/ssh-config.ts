@@ -1,25 +1,16 @@
 /**
- * The part of ssh_config(5) happier honours: Host blocks (wildcards, negation), HostName,
+ * For the ssh2 fallback only (no OpenSSH client, so no `ssh -G`): the part of ssh_config(5)
+ * it honours: Host blocks (wildcards, negation), HostName,
  * User, Port, IdentityFile, ProxyJump and Include. As in OpenSSH the first value found for a
  * keyword wins, except IdentityFile, which accumulates. `Match` blocks are not evaluated and
  * never apply. Pure: file reading comes in through `readFile`/`listDir`.
  */
 import picomatch from 'picomatch';
+import type { SshHost } from './ssh-host.js';
+import { parseSshTarget, type SshTarget } from './ssh-target.js';
 
-export interface SshTarget {
-  readonly user?: string;
-  readonly host: string;
-  readonly port?: number;
-}
-
-export interface ResolvedHost {
-  /** What the user typed (alias or address); `%h` and known_hosts use `hostName`. */
-  readonly alias: string;
-  readonly hostName: string;
-  readonly port: number;
-  readonly user: string;
-  readonly identityFiles: readonly string[];
-  /** Hops to go through first, outermost first; each already resolved. */
+/** Like SshHost, with each ProxyJump hop resolved, outermost first. */
+export interface ResolvedHost extends Omit<SshHost, 'proxyJump' | 'hostKeyAlias'> {
   readonly jumps: readonly ResolvedHost[];
 }
 
@@ -33,30 +24,6 @@ export interface SshConfigEnv {
 interface Block {
   readonly patterns: readonly string[] | 'match';
   readonly options: [string, string][];
-}
-
-/** `user@host`, `host`, `host:port`, `ssh://user@host:port`. */
-export function parseSshTarget(text: string): SshTarget {
-  let rest = text.trim().replace(/^ssh:\/\//, '');
-  let user: string | undefined;
-  const at = rest.lastIndexOf('@');
-  if (at >= 0) {
-    user = rest.slice(0, at);
-    rest = rest.slice(at + 1);
-  }
-  let port: number | undefined;
-  const bracket = /^\[([^\]]+)\](?::(\d+))?$/.exec(rest);
-  if (bracket) {
-    rest = bracket[1]!;
-    if (bracket[2]) port = Number(bracket[2]);
-  } else {
-    const m = /^([^:]+):(\d+)$/.exec(rest);
-    if (m) {
-      rest = m[1]!;
-      port = Number(m[2]);
-    }
-  }
-  return { ...(user ? { user } : {}), host: rest, ...(port ? { port } : {}) };
 }
 
 export function parseSshConfig(text: string, file: string, env: SshConfigEnv, depth = 0): Block[] {

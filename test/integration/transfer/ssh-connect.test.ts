@@ -6,6 +6,8 @@ import { startSshd, type SshdPeer } from '../../helpers/sshd.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { rejectionOf } from '../../helpers/happier-error.js';
 
+// What both transports must do alike; openssh-connect.test.ts has what only OpenSSH does.
+describe.each(['openssh', 'ssh2'])('SSH connections against a real sshd, over %s', (transport) => {
 let peer: SshdPeer;
 const tmp = tempDir('happier-ssh-');
 let env: SshEnv;
@@ -15,7 +17,7 @@ beforeAll(async () => {
   peer = await startSshd();
   knownHosts = join(tmp.path, 'known_hosts');
   env = {
-    env: { HAPPIER_KNOWN_HOSTS: knownHosts, HAPPIER_SSH_CONFIG: join(tmp.path, 'ssh_config') },
+    env: { HAPPIER_KNOWN_HOSTS: knownHosts, HAPPIER_SSH_CONFIG: join(tmp.path, 'ssh_config'), HAPPIER_SSH_TRANSPORT: transport, PATH: process.env.PATH },
     homeDir: join(tmp.path, 'home'),
     localUser: 'nobody-local',
   };
@@ -27,7 +29,6 @@ afterAll(async () => {
   tmp.cleanup();
 });
 
-describe('SSH connections against a real sshd', () => {
   it('refuses an unknown host key, showing its fingerprint, and accepts it only when asked', async () => {
     writeFileSync(knownHosts, '');
     const target = `${peer.user}@127.0.0.1:${peer.port}`;
@@ -97,12 +98,12 @@ describe('SSH connections against a real sshd', () => {
       ].join('\n'),
     );
     const direct = await connectSsh({ target: 'peer-direct' }, env);
-    expect(direct.host).toMatchObject({ hostName: '127.0.0.1', port: peer.port, user: peer.user, identityFiles: [peer.clientKey] });
+    expect(direct.host).toMatchObject({ alias: 'peer-direct', hostName: '127.0.0.1', port: peer.port, user: peer.user, identityFiles: [peer.clientKey] });
     expect((await direct.run('id -un')).stdout.toString().trim()).toBe(peer.user);
     direct.close();
 
     const jumped = await connectSsh({ target: 'peer-jumped' }, env);
-    expect(jumped.host.jumps.map((j) => j.alias)).toEqual(['peer-direct']);
+    expect(jumped.host.proxyJump).toEqual(['peer-direct']);
     const r = await jumped.run('echo "$SSH_CONNECTION"');
     // Through the jump, the server sees the connection come from its own address.
     expect(r.stdout.toString()).toMatch(/^127\.0\.0\.1 \d+ 127\.0\.0\.1 \d+/);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hostMatches, parseSshTarget, resolveSshTarget, type SshConfigEnv } from '../../../../src/transfer/ssh/ssh-config.js';
+import { hostMatches, resolveSshTarget, type SshConfigEnv } from '../../../../src/transfer/ssh/ssh-config.js';
+import { parseSshTarget } from '../../../../src/transfer/ssh/ssh-target.js';
 
 function envWith(files: Record<string, string>): SshConfigEnv & { configPath: string } {
   return {
