@@ -73,6 +73,7 @@ export class PeerConnector {
   private async open(address: PeerAddress, opts: PeerConnectOptions): Promise<Peer> {
     const ssh = await this.pool.get(address.name, {
       target: address.sshTarget,
+      machineName: address.name,
       identityFile: address.identityFile ?? null,
       ...(opts.acceptNewHostKey ? { acceptNewHostKey: true } : {}),
       ...(opts.connectTimeoutMs ? { connectTimeoutMs: opts.connectTimeoutMs } : {}),
