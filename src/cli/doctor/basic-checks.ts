@@ -7,6 +7,7 @@ import type { ProcessRunner } from '../../domain/process-runner.js';
 import { LATEST_VERSION } from '../../store/migrations.js';
 import { openRegistry, REGISTRY_FILE } from '../../store/registry.js';
 import { findExecutable } from '../../../shell/find-executable.js';
+import { chooseTransport, type TransportChoice } from '../../transfer/ssh/ssh-transport-choice.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -28,13 +29,30 @@ export async function checkTmux(env: Env, runner: ProcessRunner): Promise<Findin
   return v ? ok('tmux', `${v} at ${path}`) : warn('tmux', `${path} did not report a version`, 'check that tmux runs: `tmux -V`');
 }
 
+/** Which SSH client carries connections to peers, and why that one. */
 export async function checkSsh(env: Env, runner: ProcessRunner): Promise<Finding> {
-  const path = findExecutable('ssh', env);
-  if (!path) {
-    return warn('ssh', 'the ssh client was not found', 'install OpenSSH; `happier attach` to other machines prints `ssh -t` lines that need it');
+  let choice: TransportChoice;
+  try {
+    choice = chooseTransport(env, findExecutable);
+  } catch (err) {
+    if (isHappierError(err)) return fail('ssh', err.message, err.hint ?? 'unset HAPPIER_SSH_TRANSPORT');
+    throw err;
   }
-  const r = await runner.run(path, ['-V'], { timeoutMs: 10_000 });
-  return ok('ssh', `${(r.stderr || r.stdout).trim().split('\n')[0]} at ${path}`);
+  if (choice.kind === 'ssh2') {
+    return warn(
+      'ssh',
+      choice.why,
+      env.HAPPIER_SSH_TRANSPORT === 'ssh2'
+        ? 'unset HAPPIER_SSH_TRANSPORT to use OpenSSH and your whole ssh config'
+        : 'install OpenSSH (e.g. `apt install openssh-client`): the fallback reads only Host, HostName, User, Port, IdentityFile, ProxyJump and Include from your ssh config',
+    );
+  }
+  const r = await runner.run(choice.sshPath, ['-V'], { timeoutMs: 10_000 });
+  const version = (r.stderr || r.stdout).trim().split('\n')[0] ?? '';
+  if (!version.startsWith('OpenSSH')) {
+    return warn('ssh', `${choice.sshPath} does not say it is OpenSSH (${version || `exit ${r.code}`})`, 'happier drives ssh with OpenSSH options (ControlMaster, -G); put OpenSSH first on PATH');
+  }
+  return ok('ssh', `OpenSSH transport: ${version} at ${choice.sshPath} (${choice.why})`);
 }
 
 export async function checkProviders(env: Env, runner: ProcessRunner): Promise<Finding[]> {

@@ -58,7 +58,7 @@ export function classifyLoginFailure(stderr: string, c: FailureContext): Happier
     return offline(c, 'unknown-host', `cannot resolve ${m[1]} (${m[2]}), the address of ${c.host.alias}`);
   }
   // Through a jump host the failure to reach the target comes back as a failed channel.
-  if ((m = /channel \d+: open failed: \S+: (.+)/.exec(text)) && /stdio forwarding failed/.test(text)) {
+  if ((m = /channel \d+: open failed: [^:]+: (.+)/.exec(text)) && /stdio forwarding failed/.test(text)) {
     const why = m[1]!;
     return offline(c, reasonOf(why) ?? 'unreachable', `the jump host (${c.host.proxyJump.join(', ')}) could not reach ${c.host.hostName}:${c.host.port}: ${why}`);
   }

@@ -137,14 +137,17 @@ function openConnection(
 ): SshConnection {
   const channels = new Set<ProcessChannel>();
   let gone = false;
-  const closed = new Promise<void>((resolve) =>
-    master.child.once('close', () => {
-      gone = true;
-      // A killed master leaves its socket behind.
-      rmSync(controlPath, { force: true });
-      resolve();
-    }),
-  );
+  let closing = false;
+  let settle!: () => void;
+  const closed = new Promise<void>((resolve) => (settle = resolve));
+  const finish = () => {
+    if (gone) return;
+    gone = true;
+    // A killed master leaves its socket behind.
+    rmSync(controlPath, { force: true });
+    settle();
+  };
+  master.child.once('close', finish);
   const kill = (signal: NodeJS.Signals) => {
     if (gone) return;
     try {
@@ -156,7 +159,7 @@ function openConnection(
 
   const exec = (command: string) =>
     new Promise<ProcessChannel>((resolve, reject) => {
-      if (gone) {
+      if (gone || closing) {
         reject(offline(login, 'closed', `the connection to ${login.host.alias} is closed`));
         return;
       }
@@ -177,7 +180,8 @@ function openConnection(
     run: async (command, stdin) => runToEnd(await exec(command), stdin),
     closed,
     close: () => {
-      if (gone) return;
+      if (gone || closing) return;
+      closing = true;
       const asked = spawn(sshPath, controlArgs(controlPath, host.alias, 'exit'), { env, stdio: 'ignore' });
       asked.once('error', () => kill('SIGTERM'));
       asked.once('exit', (code) => code !== 0 && kill('SIGTERM'));
@@ -186,6 +190,8 @@ function openConnection(
     destroy: () => {
       kill('SIGKILL');
       for (const ch of channels) ch.destroy();
+      // SIGKILL is not refused: the connection is gone now, so whoever redials gets a new one.
+      finish();
     },
   };
 }

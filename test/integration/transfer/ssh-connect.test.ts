@@ -1,7 +1,8 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectSsh, type SshEnv } from '../../../src/transfer/ssh/ssh-connection.js';
+import { startSshAgent } from '../../helpers/ssh-agent.js';
 import { startSshd, type SshdPeer } from '../../helpers/sshd.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { rejectionOf } from '../../helpers/happier-error.js';
@@ -112,17 +113,14 @@ afterAll(async () => {
 
   it('logs in with a key held by ssh-agent (SSH_AUTH_SOCK) when no identity file is given', async () => {
     writeFileSync(knownHosts, peer.knownHostsLine + '\n');
-    const { spawn, execFileSync } = await import('node:child_process');
-    const sock = join(tmp.path, 'agent.sock');
-    const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
+    const agent = await startSshAgent(tmp.path, peer.clientKey);
+    const sock = agent.socket;
     try {
-      for (let i = 0; i < 200 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 10));
-      execFileSync('ssh-add', ['-q', peer.clientKey], { env: { ...process.env, SSH_AUTH_SOCK: sock }, stdio: 'ignore' });
       const conn = await connectSsh({ target: `${peer.user}@127.0.0.1:${peer.port}` }, { ...env, env: { ...env.env, SSH_AUTH_SOCK: sock } });
       expect((await conn.run('id -un')).stdout.toString().trim()).toBe(peer.user);
       conn.close();
     } finally {
-      agent.kill();
+      agent.stop();
     }
   });
 
