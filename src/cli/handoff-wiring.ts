@@ -68,12 +68,16 @@ export async function handoffDeps(
       return presenceOf(store.registry, env, machineId);
     },
     confirmReplace,
-    directInUse: async (vendorSessionId) => {
-      const [{ findLiveWriter }, { procProcessProbe }] = await Promise.all([
-        import('../domain/live-writer.js'),
+    directInUse: async (subject) => {
+      const [{ directWriter }, { procProcessProbe }, { findDirect }] = await Promise.all([
+        import('./direct-writer.js'),
         import('../providers/proc-process-probe.js'),
+        import('./direct-sessions.js'),
       ]);
-      return findLiveWriter(procProcessProbe(), { vendorSessionId, transcriptPath: null, mtimeMs: null }, ctx.io.now().getTime());
+      // Without the session's file (discovery may not list it), a provider in its directory
+      // that names no other session counts: a handoff must not carry a session off mid-write.
+      const found = await findDirect(ctx, subject.vendorSessionId, subject.agent).catch(() => null);
+      return directWriter(ctx, { ...subject, path: found?.session.path ?? null }, procProcessProbe());
     },
     realpath: (p) => {
       try {

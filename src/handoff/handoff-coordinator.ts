@@ -139,7 +139,7 @@ export async function runHandoff(deps: HandoffDeps, req: HandoffRequest, onEvent
   }
 
   if (subject.kind === 'direct') {
-    const writer = await deps.directInUse(subject.vendorSessionId);
+    const writer = await deps.directInUse({ agent: subject.agent, vendorSessionId: subject.vendorSessionId, cwd: subject.cwd });
     if (writer) {
       throw new HappierError('ALREADY_ACTIVE', `${subject.agent} session ${subject.vendorSessionId} is in use${writer.pid ? ` by process ${writer.pid}` : ''}`, {
         hint: `quit that ${subject.agent} first: a session still being written would arrive incomplete`,

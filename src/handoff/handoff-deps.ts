@@ -30,7 +30,11 @@ export interface HandoffDeps {
   /** Asks the user whether to replace `path` on `machine` (a TTY prompt); false where nobody can answer. */
   readonly confirmReplace: (path: string, machine: string) => Promise<boolean>;
   /** A live provider process running this vendor session outside happier (a direct session in use), or null. */
-  readonly directInUse: (vendorSessionId: string) => Promise<{ pid: number | null; command: string | null } | null>;
+  readonly directInUse: (subject: {
+    readonly agent: Agent;
+    readonly vendorSessionId: string;
+    readonly cwd: string;
+  }) => Promise<{ pid: number | null; command: string | null } | null>;
   readonly realpath: (path: string) => string | null;
   readonly now: () => Date;
   readonly newId: () => string;

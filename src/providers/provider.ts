@@ -2,6 +2,7 @@ import type { Agent } from '../domain/agent.js';
 import type { ProcessRunner } from '../domain/process-runner.js';
 import type { ScanCache } from '../domain/scan-cache.js';
 import type { DirectSession } from '../domain/session.js';
+import type { KnownExecutables } from '../domain/provider-process.js';
 
 /**
  * What every provider adapter needs from the world. Roots come from the environment
@@ -80,11 +81,13 @@ export interface Provider {
   binary(ctx: ProviderContext): string;
   /** Whether `id` has this provider's vendor id shape (UUID, `ses_…`). */
   isVendorId(id: string): boolean;
+  /** How its running process looks (executable and script names), to tell a live writer from a reader. */
+  readonly executables: KnownExecutables;
 
   discover(ctx: ProviderContext, cache: ScanCache, opts?: DiscoverOptions): Promise<DirectSession[]>;
   /**
    * Process ids the provider itself records as running this session (Claude keeps
-   * `sessions/<pid>.json`); a takeover checks whether any of them is alive. Optional.
+   * `sessions/<pid>.json`); a takeover checks whether any of them is a live provider process. Optional.
    */
   liveClaims?(ctx: ProviderContext, vendorSessionId: string): number[];
   readTranscript(ctx: ProviderContext, vendorSessionId: string, opts?: { lastMessages?: number }): Promise<Transcript>;

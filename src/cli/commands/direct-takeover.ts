@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { statSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { AGENTS, type Agent } from '../../domain/agent.js';
 import { takeoverSession } from '../../domain/direct-takeover.js';
 import { HappierError } from '../../domain/errors.js';
-import { findLiveWriter, type ProcessProbe } from '../../domain/live-writer.js';
+import type { ProcessProbe } from '../../domain/live-writer.js';
 import type { DirectSession } from '../../domain/session.js';
 import { viewSession } from '../../domain/session-view.js';
 import type { CliContext } from '../context.js';
 import { findDirect } from '../direct-sessions.js';
+import { directWriter } from '../direct-writer.js';
 import { okEnvelope } from '../output/json-envelope.js';
 import { sessionJson } from '../output/session-json.js';
 
@@ -21,8 +21,7 @@ export function directTakeoverCommand(ctx: CliContext): Command {
     .action(async (vendorId: string, opts: { agent?: Agent; json?: boolean }) => {
       const found = await findDirect(ctx, vendorId, opts.agent);
       const { procProcessProbe } = await import('../../providers/proc-process-probe.js');
-      const claims = found.provider.liveClaims?.(found.pctx, found.session.vendorSessionId) ?? [];
-      const session = await takeOver(ctx, found.session, procProcessProbe(), claims);
+      const session = await takeOver(ctx, found.session, procProcessProbe());
       const view = viewSession(session, await ctx.viewContext([]));
       if (opts.json || ctx.json) {
         ctx.out(okEnvelope('direct_takeover', { session: sessionJson(view) }) + '\n');
@@ -42,7 +41,7 @@ function alreadyTaken(direct: DirectSession, happierId: string): HappierError {
 }
 
 /** Checks, then records the synced session; the provider's files are only read, never written. */
-export async function takeOver(ctx: CliContext, direct: DirectSession, probe: ProcessProbe, claimedPids: readonly number[] = []) {
+export async function takeOver(ctx: CliContext, direct: DirectSession, probe: ProcessProbe) {
   const store = await ctx.store();
   const existing = store.sessions.findByVendorId(direct.agent, direct.vendorSessionId);
   if (existing) throw alreadyTaken(direct, existing.id);
@@ -53,22 +52,7 @@ export async function takeOver(ctx: CliContext, direct: DirectSession, probe: Pr
     });
   }
 
-  // A provider's own file (Claude, Codex) can be matched by open file and mtime; OpenCode
-  // keeps every session in one database, where only the command line can tell.
-  const ownFile = direct.path.endsWith('.jsonl');
-  let mtimeMs: number | null = null;
-  if (ownFile) {
-    try {
-      mtimeMs = statSync(direct.path).mtimeMs;
-    } catch {
-      mtimeMs = null;
-    }
-  }
-  const writer = findLiveWriter(
-    probe,
-    { vendorSessionId: direct.vendorSessionId, transcriptPath: ownFile ? direct.path : null, mtimeMs, claimedPids },
-    ctx.io.now().getTime(),
-  );
+  const writer = await directWriter(ctx, direct, probe);
   if (writer) {
     const who = writer.pid === null ? 'its transcript was written moments ago' : `process ${writer.pid} is running it`;
     throw new HappierError('ALREADY_ACTIVE', `${direct.agent} session ${direct.vendorSessionId} is in use: ${who}`, {

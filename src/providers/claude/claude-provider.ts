@@ -11,12 +11,14 @@ import { exportClaudeBundle, importClaudeBundle } from './claude-bundle.js';
 import { discoverClaude } from './claude-discovery.js';
 import { claudeSessionClaims, findTranscript } from './claude-files.js';
 import { readClaudeTranscript, readClaudeTranscriptTail } from './claude-transcript.js';
+import { claudeExecutables } from './claude-executables.js';
 
 export const claudeProvider: Provider = {
   agent: 'claude',
   root: claudeRoot,
   binary: claudeBinary,
   isVendorId: isClaudeSessionId,
+  executables: claudeExecutables,
   discover: (ctx, cache, opts) => discoverClaude(claudeRoot(ctx), cache, opts),
   liveClaims: (ctx, vendorSessionId) => claudeSessionClaims(claudeRoot(ctx), vendorSessionId),
   async readTranscript(ctx, vendorSessionId, opts = {}) {

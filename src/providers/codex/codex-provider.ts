@@ -5,6 +5,7 @@ import { discoverCodex } from './codex-discovery.js';
 import { codexBinary, codexRoot } from './codex-home.js';
 import { isCodexSessionId } from './codex-session-id.js';
 import { readCodexTranscript } from './codex-transcript.js';
+import { codexExecutables } from './codex-executables.js';
 
 export { findNewSession } from './codex-new-session.js';
 
@@ -13,6 +14,7 @@ export const codexProvider: Provider = {
   root: (ctx) => codexRoot(ctx.env, ctx.homeDir),
   binary: (ctx) => codexBinary(ctx.env),
   isVendorId: isCodexSessionId,
+  executables: codexExecutables,
   discover: (ctx, cache, opts?: { onProgress?: (done: number, total: number) => void }) => discoverCodex(codexRoot(ctx.env, ctx.homeDir), cache, opts),
   readTranscript: readCodexTranscript,
   launchCommand: (ctx, opts) => codexLaunchSpec(codexBinary(ctx.env), opts),

@@ -6,6 +6,7 @@ import { discoverOpencode } from './opencode-discovery.js';
 import { opencodeBinary, opencodeDataDir } from './opencode-home.js';
 import { isOpencodeSessionId } from './opencode-session-id.js';
 import { readOpencodeTranscript } from './opencode-transcript.js';
+import { opencodeExecutables } from './opencode-executables.js';
 
 export { findNewSession } from './opencode-new-session.js';
 
@@ -14,6 +15,7 @@ export const opencodeProvider: Provider = {
   root: (ctx) => opencodeDataDir(ctx.env, ctx.homeDir),
   binary: (ctx) => opencodeBinary(ctx.env),
   isVendorId: isOpencodeSessionId,
+  executables: opencodeExecutables,
   async discover(ctx) {
     const found = await discoverOpencode(ctx);
     // A database happier cannot read is reported (the CLI shows it as a warning beside the
