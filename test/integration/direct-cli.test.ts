@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { cpSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -146,33 +146,122 @@ describe('happier direct', () => {
     expect(bad.code).toBe(2);
   });
 
-  it('refuses to take over a session a live provider process is running', async () => {
-    // A stand-in for `claude --resume <id>`: a process whose command line names the session.
-    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)', 'claude', '--resume', idBusy], { stdio: 'ignore' });
+  // Stand-ins for a provider, honest about what they prove: the rule judges a process by
+  // what it executes (a binary named `claude`, or a script named `claude` run by node) and
+  // by what it holds, not by what its argv mentions. A copy of sleep named `claude` is no
+  // Claude, but /proc shows it exactly as it shows the native one.
+  function standInBinary(): string {
+    const bin = join(dir.path, 'native-bin');
+    mkdirSync(bin, { recursive: true });
+    const path = join(bin, 'claude');
+    copyFileSync('/bin/sleep', path);
+    chmodSync(path, 0o755);
+    return path;
+  }
+  function standInScript(): string {
+    const bin = join(dir.path, 'script-bin');
+    mkdirSync(bin, { recursive: true });
+    const path = join(bin, 'claude');
+    writeFileSync(path, `#!${process.execPath}\nsetTimeout(() => {}, 600000);\n`, { mode: 0o755 });
+    return path;
+  }
+  async function started(cmd: string, args: string[]): Promise<ChildProcess> {
+    const child = spawn(cmd, args, { stdio: 'ignore' });
     children.push(child);
-    await new Promise((resolve) => child.once('spawn', resolve));
-    const r = await json('direct', 'takeover', idBusy, '--json');
-    expect(r.code).toBe(1);
-    expect(r.body.error).toMatchObject({ code: 'ALREADY_ACTIVE', pid: child.pid, reason: 'command-line' });
+    await new Promise((resolve, reject) => child.once('spawn', resolve).once('error', reject));
+    return child;
+  }
+  async function stopped(child: ChildProcess): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill();
-    await new Promise((resolve) => child.once('exit', resolve));
+    await exited;
+  }
+  /** Waits until /proc shows the process with `path` open, so no check runs before the fact it checks. */
+  async function holdsOpen(pid: number, path: string): Promise<void> {
+    for (let i = 0; i < 200; i += 1) {
+      try {
+        if (readdirSync(`/proc/${pid}/fd`).some((fd) => readlinkOrEmpty(`/proc/${pid}/fd/${fd}`) === path)) return;
+      } catch {
+        // not there yet
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`process ${pid} never opened ${path}`);
+  }
+  function readlinkOrEmpty(p: string): string {
+    try {
+      return readlinkSync(p);
+    } catch {
+      return '';
+    }
+  }
+  async function argvIs(pid: number, expected: string[]): Promise<void> {
+    for (let i = 0; i < 200; i += 1) {
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(0, -1);
+      if (JSON.stringify(argv) === JSON.stringify(expected)) return;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`process ${pid} never ran ${expected.join(' ')}`);
+  }
+
+  it('takes a session over while readers and processes naming its id run, never while its provider does (issue 13)', async () => {
+    const transcript = join(claudeRoot, 'projects', cwdA.replace(/[^A-Za-z0-9]/g, '-'), `${idBusy}.jsonl`);
+    // Readers and mentioners: tail -f, a shell holding the file read-only as an editor
+    // would, a node process with `claude --resume <id>` in its argv (what this test used
+    // to call a provider), and a shell line of `ssh host happier direct takeover <id>`.
+    const tail = await started('tail', ['-f', transcript]);
+    const reader = await started('sh', ['-c', 'exec 3<"$1"; exec sleep 600', 'reader', transcript]);
+    const mentioner = await started(process.execPath, ['-e', 'setTimeout(() => {}, 600000)', 'claude', '--resume', idBusy]);
+    const sshLine = await started('sh', ['-c', `sleep 600; : ssh mb happier direct takeover ${idBusy}`]);
+    await holdsOpen(tail.pid!, transcript);
+    await holdsOpen(reader.pid!, transcript);
+
+    // A provider binary holding the transcript open for append, as Codex holds its rollout.
+    const native = standInBinary();
+    const writer = await started('sh', ['-c', 'exec 3>>"$1"; exec "$2" 600', 'writer', transcript, native]);
+    await argvIs(writer.pid!, [native, '600']);
+    await holdsOpen(writer.pid!, transcript);
+    const byFd = await json('direct', 'takeover', idBusy, '--json');
+    expect(byFd.code).toBe(1);
+    expect(byFd.body.error).toMatchObject({ code: 'ALREADY_ACTIVE', pid: writer.pid, reason: 'open-for-write' });
+    await stopped(writer);
+
+    // A node-run provider script resuming the session by its argv.
+    const script = standInScript();
+    const resumer = await started(script, ['--resume', idBusy]);
+    await argvIs(resumer.pid!, [process.execPath, script, '--resume', idBusy]);
+    const byArgv = await json('direct', 'takeover', idBusy, '--json');
+    expect(byArgv.code).toBe(1);
+    expect(byArgv.body.error).toMatchObject({ code: 'ALREADY_ACTIVE', pid: resumer.pid, reason: 'command-line' });
+    await stopped(resumer);
+
+    // The readers and mentioners are all still running, and block nothing.
+    for (const c of [tail, reader, mentioner, sshLine]) expect(c.exitCode).toBeNull();
     const ok = await json('direct', 'takeover', idBusy, '--json');
     expect(ok.code).toBe(0);
+    for (const c of [tail, reader, mentioner, sshLine]) await stopped(c);
   });
 
-  it("refuses while Claude's own process record for the session names a live process", async () => {
+  it("refuses while Claude's own process record for the session names a live Claude, not a reused pid", async () => {
     const id = randomUUID();
     writeSession(id, cwdA, [record(id, cwdA, 'user', 'recorded one', '2026-11-18T10:00:00.000Z')]);
-    // An interactive `claude` started without the id on its command line still records it here.
-    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
-    children.push(child);
-    await new Promise((resolve) => child.once('spawn', resolve));
     mkdirSync(join(claudeRoot, 'sessions'), { recursive: true });
-    writeFileSync(join(claudeRoot, 'sessions', `${child.pid}.json`), JSON.stringify({ pid: child.pid, sessionId: id, cwd: cwdA, status: 'idle' }));
+    // A stale record whose pid now belongs to some other program blocks nothing.
+    const other = await started('sleep', ['600']);
+    writeFileSync(join(claudeRoot, 'sessions', `${other.pid}.json`), JSON.stringify({ pid: other.pid, sessionId: id, cwd: cwdA, status: 'idle' }));
+    // An interactive `claude` started without the id on its command line still records it here.
+    const script = standInScript();
+    const claude = await started(script, []);
+    await argvIs(claude.pid!, [process.execPath, script]);
+    writeFileSync(join(claudeRoot, 'sessions', `${claude.pid}.json`), JSON.stringify({ pid: claude.pid, sessionId: id, cwd: cwdA, status: 'idle' }));
     const r = await json('direct', 'takeover', id, '--json');
     expect(r.code).toBe(1);
-    expect(r.body.error).toMatchObject({ code: 'ALREADY_ACTIVE', pid: child.pid, reason: 'provider-record' });
-    child.kill();
+    expect(r.body.error).toMatchObject({ code: 'ALREADY_ACTIVE', pid: claude.pid, reason: 'provider-record' });
+    await stopped(claude);
+    const ok = await json('direct', 'takeover', id, '--json');
+    expect(ok.code).toBe(0);
+    await stopped(other);
   });
 });
 

@@ -196,10 +196,15 @@ describe('happier handoff between two machines over a real sshd', () => {
     expect(existsSync(targetTranscript(join(m.targetHome, 'code', 'direct'), keep.vendorId))).toBe(true);
     expect(m.targetSessions().find((x: any) => x.vendorSessionId === keep.vendorId)).toBeUndefined();
 
-    // A provider still running a direct session outside happier keeps it here.
+    // A provider still running a direct session outside happier keeps it here. The stand-in
+    // is a node script named `claude`: a live writer is judged by what the process executes.
     const busy = m.claudeTranscript(cwd);
     const { spawn } = await import('node:child_process');
-    const provider = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', '--', '--resume', busy.vendorId], { stdio: 'ignore' });
+    const standIn = join(m.srcHome, 'stand-in', 'claude');
+    mkdirSync(join(m.srcHome, 'stand-in'), { recursive: true });
+    writeFileSync(standIn, `#!${process.execPath}\nsetInterval(() => {}, 1000);\n`, { mode: 0o755 });
+    const provider = spawn(standIn, ['--resume', busy.vendorId], { stdio: 'ignore' });
+    await new Promise((resolve) => provider.once('spawn', resolve));
     try {
       const refused = await m.json(['handoff', busy.vendorId, '--to', 'desk', '--direct-mode', 'keep']);
       expect(refused.body.error).toMatchObject({ code: 'ALREADY_ACTIVE', pid: provider.pid });
