@@ -1,18 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { nodeProcessRunner } from '../../shell/node-process-runner.js';
 import type { DirectSession } from '../../src/domain/session.js';
 import { loadProvider } from '../../src/providers/all-providers.js';
 import type { Provider, ProviderContext } from '../../src/providers/provider.js';
 import { memoryScanCache } from '../../src/store/scan-cache-repo.js';
-import { tempDir } from '../helpers/temp-dir.js';
-import { MOCK_TITLE, startMockModelApi, type MockModelApi } from '../support/mock-model-api.js';
+import { MOCK_TITLE } from '../support/mock-model-api.js';
+import { realCliWorld } from '../support/real-cli-world.js';
 import {
   createProviderSandbox,
   describeRun,
-  missingProviderBins,
   PROVIDER_BINS,
   runInSandbox,
   type ProviderAgent,
@@ -23,21 +22,7 @@ import {
 // model API are found by each adapter, moved to a second machine (another HOME, another
 // cwd) with the adapter's bundle, and resumed there by the real CLI with their history.
 
-let mock: MockModelApi;
-const world = tempDir('happier-real-providers-');
-
-beforeAll(async () => {
-  const missing = missingProviderBins();
-  if (missing.length > 0) {
-    throw new Error(`provider CLIs not installed (${missing.join(', ')}): run \`node scripts/install-provider-clis.mjs\` first`);
-  }
-  mock = await startMockModelApi();
-});
-
-afterAll(async () => {
-  await mock?.close();
-  world.cleanup();
-});
+const world = realCliWorld('happier-real-providers-');
 
 interface Driver {
   /** Runs the real CLI for one non-interactive turn in a new session and returns its id. */
@@ -48,7 +33,7 @@ interface Driver {
 
 async function run(machine: ProviderSandbox, label: string, bin: string, args: string[], cwd: string) {
   const r = await runInSandbox(machine, bin, args, { cwd, timeoutMs: 60_000 });
-  if (r.code !== 0) throw new Error(`${describeRun(label, r)}\n--- mock model API\n${mock.describe()}`);
+  if (r.code !== 0) throw new Error(`${describeRun(label, r)}\n--- mock model API\n${world.mock.describe()}`);
   return r;
 }
 
@@ -109,9 +94,9 @@ describe.each(['claude', 'codex', 'opencode'] as const)('%s with the real CLI', 
 
   beforeAll(async () => {
     provider = await loadProvider(agent);
-    machineA = createProviderSandbox('a', join(world.path, agent, 'machine-a'), { mockUrl: mock.url, cwdRelative: 'work/project-a' });
+    machineA = createProviderSandbox('a', join(world.path, agent, 'machine-a'), { mockUrl: world.mock.url, cwdRelative: 'work/project-a' });
     machineB = createProviderSandbox('b', join(world.path, agent, 'machine-b'), {
-      mockUrl: mock.url,
+      mockUrl: world.mock.url,
       cwdRelative: 'elsewhere/project b',
     });
   });
@@ -148,11 +133,11 @@ describe.each(['claude', 'codex', 'opencode'] as const)('%s with the real CLI', 
       message: 'What did I ask you to keep in mind?',
     });
     expect(spec.cwd).toBe(machineB.cwd);
-    const mark = mock.mark();
+    const mark = world.mock.mark();
     const r = await runInSandbox(machineB, spec.bin, spec.args, { cwd: spec.cwd, env: { ...spec.env }, timeoutMs: 60_000 });
-    const diagnostics = () => `${describeRun(`${spec.bin} ${spec.args.join(' ')}`, r)}\n--- mock requests since the resume\n${mock.describe(mark)}`;
+    const diagnostics = () => `${describeRun(`${spec.bin} ${spec.args.join(' ')}`, r)}\n--- mock requests since the resume\n${world.mock.describe(mark)}`;
     expect(r.code, diagnostics()).toBe(0);
-    expect(mock.modelRequestsContaining(secret, mark).length, diagnostics()).toBeGreaterThan(0);
+    expect(world.mock.modelRequestsContaining(secret, mark).length, diagnostics()).toBeGreaterThan(0);
 
     // The same conversation grew; resume made no new session on machine B.
     const onB = await discover(provider, machineB);

@@ -1,9 +1,8 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runHappier, type CliRun } from '../helpers/run-happier.js';
-import { tempDir } from '../helpers/temp-dir.js';
-import { startMockModelApi, type MockModelApi } from '../support/mock-model-api.js';
-import { createProviderSandbox, missingProviderBins, type ProviderAgent, type ProviderSandbox } from '../support/provider-sandbox.js';
+import { createProviderSandbox, type ProviderSandbox } from '../support/provider-sandbox.js';
+import { describeCli, realCliWorld, TUI_READY } from '../support/real-cli-world.js';
 import { killSandboxProcesses, processesOfSandbox } from '../support/sandbox-processes.js';
 import { testTmux, waitUntil, type TestTmux } from '../support/tmux-pane.js';
 
@@ -11,32 +10,7 @@ import { testTmux, waitUntil, type TestTmux } from '../support/tmux-pane.js';
 // tmux server, stopped with `happier stop` and brought back with `happier resume`; the
 // resumed conversation must carry the turn typed before the stop.
 
-let mock: MockModelApi;
-const world = tempDir('happier-real-terminal-');
-
-beforeAll(async () => {
-  const missing = missingProviderBins();
-  if (missing.length > 0) {
-    throw new Error(`provider CLIs not installed (${missing.join(', ')}): run \`node scripts/install-provider-clis.mjs\` first`);
-  }
-  mock = await startMockModelApi();
-});
-
-afterAll(async () => {
-  await mock?.close();
-  world.cleanup();
-});
-
-/** Text each TUI shows once it takes input. */
-const READY: Record<ProviderAgent, string> = {
-  claude: '? for shortcuts',
-  codex: '? for shortcuts',
-  opencode: 'ctrl+p commands',
-};
-
-function describeCli(r: CliRun): string {
-  return `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
-}
+const world = realCliWorld('happier-real-terminal-');
 
 interface SessionJson {
   id: string;
@@ -51,7 +25,7 @@ describe.each(['claude', 'codex', 'opencode'] as const)('a real %s under happier
   let env: Record<string, string>;
 
   beforeAll(() => {
-    machine = createProviderSandbox(agent, join(world.path, agent), { mockUrl: mock.url, cwdRelative: 'work/project' });
+    machine = createProviderSandbox(agent, join(world.path, agent), { mockUrl: world.mock.url, cwdRelative: 'work/project' });
     tmux = testTmux(join(world.path, `${agent}.sock`));
     env = {
       ...machine.env,
@@ -78,7 +52,7 @@ describe.each(['claude', 'codex', 'opencode'] as const)('a real %s under happier
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         throw new Error(
-          `${step}: ${message}\n--- pane ${tmuxSession || '(none yet)'}\n${tmuxSession ? tmux.capture(tmuxSession) : ''}\n--- tmux sessions\n${tmux.run(['list-sessions']).stdout}\n--- mock model API\n${mock.describe()}`,
+          `${step}: ${message}\n--- pane ${tmuxSession || '(none yet)'}\n${tmuxSession ? tmux.capture(tmuxSession) : ''}\n--- tmux sessions\n${tmux.run(['list-sessions']).stdout}\n--- mock model API\n${world.mock.describe()}`,
         );
       }
     };
@@ -108,12 +82,12 @@ describe.each(['claude', 'codex', 'opencode'] as const)('a real %s under happier
         30_000,
       );
       tmuxSession = tmux.run(['list-sessions', '-F', '#{session_name}']).stdout.trim().split('\n')[0]!;
-      await tmux.waitForText(tmuxSession, READY[agent], 60_000);
+      await tmux.waitForText(tmuxSession, TUI_READY[agent], 60_000);
     });
-    const firstMark = mock.mark();
+    const firstMark = world.mock.mark();
     await diagnose('the first turn', async () => {
       await tmux.typeLine(tmuxSession, `Keep ${secret} in mind`);
-      await mock.waitForModelRequest(secret, firstMark, 60_000);
+      await world.mock.waitForModelRequest(secret, firstMark, 60_000);
       await tmux.waitForText(tmuxSession, 'Mock reply number', 60_000);
     });
     const created = await creating;
@@ -134,7 +108,7 @@ describe.each(['claude', 'codex', 'opencode'] as const)('a real %s under happier
       await expectNothingLeft();
     });
 
-    const resumeMark = mock.mark();
+    const resumeMark = world.mock.mark();
     await diagnose('happier resume', async () => {
       const r = await happier(['resume', session.id, '--detached']);
       expect(r.code, describeCli(r)).toBe(0);
@@ -142,7 +116,7 @@ describe.each(['claude', 'codex', 'opencode'] as const)('a real %s under happier
         'the earlier turn on screen',
         () => {
           const pane = tmux.capture(tmuxSession);
-          return pane.includes(secret) && pane.includes(READY[agent]);
+          return pane.includes(secret) && pane.includes(TUI_READY[agent]);
         },
         60_000,
       );
@@ -151,7 +125,7 @@ describe.each(['claude', 'codex', 'opencode'] as const)('a real %s under happier
     const question = 'What did I ask you to keep in mind?';
     const request = await diagnose('the turn after the resume', async () => {
       await tmux.typeLine(tmuxSession, question);
-      const hits = () => mock.modelRequestsContaining(question, resumeMark).filter((r) => r.text.includes(secret));
+      const hits = () => world.mock.modelRequestsContaining(question, resumeMark).filter((r) => r.text.includes(secret));
       await waitUntil('a request with the new turn and the earlier one', () => hits().length > 0, 60_000);
       return hits()[0]!;
     });

@@ -54,10 +54,13 @@ export async function takeOver(ctx: CliContext, direct: DirectSession, probe: Pr
 
   const writer = await directWriter(ctx, direct, probe);
   if (writer) {
-    const who = writer.pid === null ? 'its transcript was written moments ago' : `process ${writer.pid} is running it`;
+    // The command shows which one: a TUI, or a daemon it left behind (Codex's app-server).
+    const command = writer.command && writer.command.length > 80 ? `${writer.command.slice(0, 79)}…` : writer.command;
+    const who =
+      writer.pid === null ? 'its transcript was written moments ago' : `process ${writer.pid}${command ? ` (${command})` : ''} is running it`;
     throw new HappierError('ALREADY_ACTIVE', `${direct.agent} session ${direct.vendorSessionId} is in use: ${who}`, {
-      hint: `quit that ${direct.agent} first, then take the session over`,
-      details: { pid: writer.pid, reason: writer.reason },
+      hint: `quit that ${direct.agent} (or end process ${writer.pid ?? 'that wrote it'}) first, then take the session over`,
+      details: { pid: writer.pid, reason: writer.reason, command: writer.command },
     });
   }
 
