@@ -76,7 +76,9 @@ export async function handoffDeps(
       ]);
       // Without the session's file (discovery may not list it), a provider in its directory
       // that names no other session counts: a handoff must not carry a session off mid-write.
-      const found = await findDirect(ctx, subject.vendorSessionId, subject.agent).catch(() => null);
+      // Quiet: the TUI hands off from this same context, and a scan's progress line would draw over it.
+      const quiet = Object.create(ctx, { json: { value: true } }) as CliContext;
+      const found = await findDirect(quiet, subject.vendorSessionId, subject.agent).catch(() => null);
       return directWriter(ctx, { ...subject, path: found?.session.path ?? null }, procProcessProbe());
     },
     realpath: (p) => {
