@@ -13,12 +13,13 @@ export interface CliRun {
 export function runHappier(
   args: readonly string[],
   env: Record<string, string | undefined>,
-  opts: { cwd?: string; input?: string } = {},
+  opts: { cwd?: string; input?: string; uid?: number; gid?: number } = {},
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [HAPPIER_BIN, ...args], {
       env: { PATH: process.env.PATH, LANG: 'C.UTF-8', ...env } as NodeJS.ProcessEnv,
       cwd: opts.cwd,
+      ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.gid } : {}),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

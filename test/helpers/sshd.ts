@@ -147,7 +147,7 @@ function chownTree(path: string, ids: { uid: number; gid: number }): void {
   execFileSync('chown', ['-R', '-h', `${ids.uid}:${ids.gid}`, path]);
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.on('error', reject);
@@ -158,7 +158,7 @@ function freePort(): Promise<number> {
   });
 }
 
-async function waitForPort(port: number, child: ChildProcess, log: () => string): Promise<void> {
+export async function waitForPort(port: number, child: ChildProcess, log: () => string): Promise<void> {
   const { connect } = await import('node:net');
   const deadline = Date.now() + 10_000;
   for (;;) {

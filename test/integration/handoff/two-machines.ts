@@ -48,6 +48,11 @@ export interface TwoMachines {
   stop(): Promise<void>;
 }
 
+/** A real Claude transcript (its secret word is TANGERINE-4417) under another id and cwd. */
+export function realClaudeTranscript(vendorId: string, cwd: string): string {
+  return readFileSync(REAL_CLAUDE, 'utf8').split(REAL_ID).join(vendorId).split('/home/dev/project').join(cwd);
+}
+
 export async function twoMachines(prefix: string): Promise<TwoMachines> {
   const tmp = tempDir(prefix);
   chmodSync(tmp.path, 0o755);
@@ -152,7 +157,7 @@ export async function twoMachines(prefix: string): Promise<TwoMachines> {
     },
     claudeTranscript: (cwd) => {
       const vendorId = randomUUID();
-      const text = readFileSync(REAL_CLAUDE, 'utf8').split(REAL_ID).join(vendorId).split('/home/dev/project').join(cwd);
+      const text = realClaudeTranscript(vendorId, cwd);
       const projectDir = join(srcHome, '.claude', 'projects', claudeSlug(cwd));
       mkdirSync(projectDir, { recursive: true });
       const path = join(projectDir, `${vendorId}.jsonl`);
