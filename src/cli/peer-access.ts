@@ -19,6 +19,11 @@ export function sshEnvOf(ctx: CliContext): SshEnv {
  * when the command is done: `try { … } finally { await peers.closeAll() }`.
  */
 export async function openPeers(ctx: CliContext, machineId: string | null): Promise<PeerConnector> {
-  const { PeerConnector } = await import('../transfer/peer-connector.js');
-  return new PeerConnector(sshEnvOf(ctx), { version: packageInfo().version, machineId, env: ctx.io.env });
+  const [{ PeerConnector }, store] = await Promise.all([import('../transfer/peer-connector.js'), ctx.store()]);
+  return new PeerConnector(sshEnvOf(ctx), {
+    version: packageInfo().version,
+    machineId,
+    env: ctx.io.env,
+    overridesOf: (name) => store.machines.byName(name)?.overrides,
+  });
 }

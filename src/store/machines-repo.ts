@@ -1,5 +1,5 @@
 import { HappierError } from '../domain/errors.js';
-import type { Machine } from '../domain/machine.js';
+import { MACHINE_KEYS, MACHINE_TOOLS, type Machine, type MachineEnvironment, type MachineKey, type MachineOverrides } from '../domain/machine.js';
 import type { Registry } from './registry.js';
 
 interface MachineRow {
@@ -9,6 +9,8 @@ interface MachineRow {
   identity_file: string | null;
   is_self: number;
   created_at: string;
+  environment: string | null;
+  overrides: string | null;
 }
 
 function fromRow(r: MachineRow): Machine {
@@ -19,7 +21,37 @@ function fromRow(r: MachineRow): Machine {
     identityFile: r.identity_file,
     isSelf: r.is_self !== 0,
     createdAt: r.created_at,
+    environment: environmentOf(r.environment),
+    overrides: overridesOf(r.overrides),
   };
+}
+
+/** A column written by another version may be partial; what does not fit reads as unknown. */
+function environmentOf(text: string | null): MachineEnvironment | null {
+  const raw = parseObject(text);
+  if (!raw) return null;
+  const paths = (raw.paths && typeof raw.paths === 'object' ? raw.paths : {}) as Record<string, unknown>;
+  return {
+    shell: typeof raw.shell === 'string' ? raw.shell : null,
+    paths: Object.fromEntries(MACHINE_TOOLS.map((t) => [t, typeof paths[t] === 'string' ? paths[t] : null])) as MachineEnvironment['paths'],
+    providerEnv: Array.isArray(raw.providerEnv) ? raw.providerEnv.filter((n): n is string => typeof n === 'string') : [],
+    probedAt: typeof raw.probedAt === 'string' ? raw.probedAt : '',
+  };
+}
+
+function overridesOf(text: string | null): MachineOverrides {
+  const raw = parseObject(text) ?? {};
+  return Object.fromEntries(MACHINE_KEYS.filter((k) => typeof raw[k] === 'string' && raw[k]).map((k) => [k, raw[k] as string]));
+}
+
+function parseObject(text: string | null): Record<string, unknown> | null {
+  if (!text) return null;
+  try {
+    const v: unknown = JSON.parse(text);
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
 }
 
 export class MachinesRepo {
@@ -73,6 +105,24 @@ export class MachinesRepo {
           is_self: m.isSelf ? 1 : 0,
           created_at: m.createdAt,
         });
+    });
+  }
+
+  /** Keeps the latest probe of a peer's login environment. */
+  recordEnvironment(id: string, environment: MachineEnvironment): void {
+    this.reg.db.prepare('UPDATE machines SET environment = ? WHERE id = ?').run(JSON.stringify(environment), id);
+  }
+
+  /** Sets (or, with null, clears) one override and returns them all. */
+  setOverride(id: string, key: MachineKey, value: string | null): MachineOverrides {
+    return this.reg.write(() => {
+      const m = this.get(id);
+      if (!m) throw new HappierError('MACHINE_UNKNOWN', `no machine with id ${id}`, { hint: 'see `happier machine list`' });
+      const next: Partial<Record<MachineKey, string>> = { ...m.overrides };
+      if (value === null) delete next[key];
+      else next[key] = value;
+      this.reg.db.prepare('UPDATE machines SET overrides = ? WHERE id = ?').run(Object.keys(next).length ? JSON.stringify(next) : null, id);
+      return next;
     });
   }
 

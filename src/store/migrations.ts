@@ -101,6 +101,13 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    sql: `
+      ALTER TABLE machines ADD COLUMN environment TEXT;
+      ALTER TABLE machines ADD COLUMN overrides TEXT;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -8,6 +8,7 @@
  *   await peers.closeAll();
  */
 import { hostname } from 'node:os';
+import type { MachineOverrides } from '../domain/machine.js';
 import type { HandlerRegistry } from './agent/agent-endpoint.js';
 import type { AgentInfo } from './agent/agent-info.js';
 import { launchRemoteAgent, type AgentBundle, type RemoteAgent } from './agent/agent-launch.js';
@@ -44,6 +45,8 @@ export interface LocalIdentity {
   readonly bundle?: AgentBundle;
   /** Handlers this side serves to the peer, if any. */
   readonly handlers?: HandlerRegistry;
+  /** The paths set for a machine (`happier machine set`), by its name. */
+  readonly overridesOf?: (machineName: string) => MachineOverrides | undefined;
 }
 
 export class PeerConnector {
@@ -95,6 +98,8 @@ export class PeerConnector {
       ...(this.local.handlers ? { handlers: this.local.handlers } : {}),
       ...(this.local.bundle ? { bundle: this.local.bundle } : {}),
       ...(opts.forceBundle ? { forceBundle: true } : {}),
+      machineName: address.name,
+      overrides: this.local.overridesOf?.(address.name) ?? {},
     });
     return { address, ssh, agent, info: agent.info };
   }

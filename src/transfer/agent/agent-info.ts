@@ -1,3 +1,5 @@
+import type { MachineEnvironment } from '../../domain/machine.js';
+
 /** What each side of an agent connection tells the other first. */
 export interface AgentInfo {
   readonly protocol: number;
@@ -13,5 +15,7 @@ export interface AgentInfo {
   readonly providers: readonly string[];
   /** `bundled` when running the uploaded single-file agent, `installed` for `happier agent --stdio`. */
   readonly flavor: 'bundled' | 'installed';
+  /** The agent's own environment (on a peer, the user's login shell's); absent from older agents. */
+  readonly environment?: MachineEnvironment;
   readonly handlers: { readonly rpcs: readonly string[]; readonly streams: readonly string[] };
 }

@@ -9,12 +9,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RemoteChannel } from '../ssh/remote-channel.js';
 import { HappierError } from '../../domain/errors.js';
+import type { MachineKey, MachineOverrides } from '../../domain/machine.js';
 import type { SshConnection } from '../ssh/ssh-connection.js';
 import { AgentEndpoint, type HandlerRegistry } from './agent-endpoint.js';
 import type { AgentInfo } from './agent-info.js';
 import { afterBanner, PROTOCOL_VERSION } from './frame-codec.js';
+import { LOGIN_SHELL_VAR } from './peer-environment.js';
+import { MIN_NODE_MAJOR, parseProbe, PROBE_MARK, probeVerdict, type PeerProbe } from './start-probe.js';
 
-export const MIN_NODE_MAJOR = 20;
 const BUNDLE_NAME = 'happier-agent.mjs';
 const HELLO_TIMEOUT_MS = 20_000;
 
@@ -43,61 +45,85 @@ export interface LaunchOptions {
   /** Skips an installed happier even of the same version (tests of the upload path). */
   readonly forceBundle?: boolean;
   readonly bundle?: AgentBundle;
-}
-
-export interface PeerProbe {
-  readonly happierVersion: string | null;
-  readonly nodeVersion: string | null;
-  readonly bundleSha256: string | null;
+  /** The machine's name in happier, for hints that say what to set. */
+  readonly machineName?: string;
+  /** Paths the user set for this peer (`happier machine set`); they win over its login PATH. */
+  readonly overrides?: MachineOverrides;
 }
 
 export function remoteBundleDir(version: string): string {
   return `$HOME/.happier/agent/${version}`;
 }
 
-const SHA_OF_ARG =
-  `node -e 'process.stdout.write(require("crypto").createHash("sha256").update(require("fs").readFileSync(process.argv[1])).digest("hex"))'`;
-const PROBE_MARK = 'HAPPIER-PROBE';
+const shaOf = (node: string) =>
+  `${node} -e 'process.stdout.write(require("crypto").createHash("sha256").update(require("fs").readFileSync(process.argv[1])).digest("hex"))'`;
+// Shells known to take `-l -c`; csh and tcsh do not, so they log in through sh instead.
+const LOGIN_SHELLS = 'bash|zsh|fish|sh|dash|ksh|mksh|yash|ash';
+const PROVIDER_BIN_VARS = { tmux: 'HAPPIER_TMUX_BIN', claude: 'HAPPIER_CLAUDE_BIN', codex: 'HAPPIER_CODEX_BIN', opencode: 'HAPPIER_OPENCODE_BIN' } as const;
 
 /**
- * One exec that starts the agent when it can (an installed happier of this version, or a
- * bundle already on the peer whose sha256 is the one expected, run by node 20+), and
- * otherwise reports what the peer has, so the common case costs a single round trip.
+ * The exec that logs in: the user's login shell (or the `shell` override) with `-l`, which
+ * then runs `sh` reading the start script from stdin, so the script is the same whatever
+ * the shell's syntax and nothing of it shows on an argv. The PATH the ssh session had
+ * rides along to be appended after the login PATH. Plain sh in single quotes: fish, when
+ * it is the account's shell, parses this line too, and reads those quotes as sh does.
  */
-export function startScript(version: string, sha256: string, forceBundle: boolean): string {
+export function loginCommand(shell?: string): string {
+  const pick = shell
+    ? `s=${shq(shell)}; SHELL=$s; export SHELL`
+    : `s=\${SHELL:-/bin/sh}; case \${s##*/} in ${LOGIN_SHELLS}) ;; *) s=/bin/sh ;; esac; [ -x "$s" ] || s=/bin/sh`;
+  return `sh -c ${shq(`HAPPIER_SSH_PATH=$PATH; export HAPPIER_SSH_PATH; ${pick}; ${LOGIN_SHELL_VAR}=$s; export ${LOGIN_SHELL_VAR}; exec "$s" -l -c "exec sh -s"`)}`;
+}
+
+/**
+ * The start script, for `sh -s` under the login shell. It starts the agent when it can (an
+ * installed happier of this version, or a bundle already on the peer whose sha256 is the
+ * one expected, run by node 20+), and otherwise prints one probe line and exits, so the
+ * common case costs a single round trip. Commands get stdin from /dev/null: a shell that
+ * reads its script a byte at a time would let them eat the rest of it.
+ */
+export function startScript(version: string, sha256: string, forceBundle: boolean, overrides: MachineOverrides = {}): string {
   const f = `${remoteBundleDir(version)}/${BUNDLE_NAME}`;
+  const checks = (Object.keys(overrides) as MachineKey[])
+    .filter((k) => overrides[k])
+    .map((k) => `[ -x ${shq(overrides[k]!)} ] || bad="$bad,${k}"`);
+  const exports = (Object.keys(PROVIDER_BIN_VARS) as (keyof typeof PROVIDER_BIN_VARS)[])
+    .filter((k) => overrides[k])
+    .map((k) => `${PROVIDER_BIN_VARS[k]}=${shq(overrides[k]!)}; export ${PROVIDER_BIN_VARS[k]}`);
   return [
-    `hv=; h=`,
+    `hv=; h=; bad=`,
+    // What the ssh session could run stays reachable, after what the login shell chose.
+    `p=$PATH; o=\${HAPPIER_SSH_PATH-}`,
+    `while [ -n "$o" ]; do d=\${o%%:*}; case $o in *:*) o=\${o#*:} ;; *) o= ;; esac; case ":$p:" in *":$d:"*) ;; *) [ -n "$d" ] && p=\${p:+$p:}$d ;; esac; done`,
+    `PATH=$p; export PATH; unset HAPPIER_SSH_PATH p o d`,
+    ...checks,
+    ...exports,
+    // A node set by the user goes first on PATH: `#!/usr/bin/env node` launchers (happier, claude, codex) need it too.
+    overrides.node ? `nb=${shq(overrides.node)}; PATH=\${nb%/*}:$PATH` : `nb=$(command -v node 2>/dev/null)`,
+    overrides.happier ? `hb=${shq(overrides.happier)}` : `hb=$(command -v happier 2>/dev/null)`,
     forceBundle
       ? ``
-      : `if command -v happier >/dev/null 2>&1; then hv=$(happier --version 2>/dev/null | head -n 1); [ "$hv" = ${shq(version)} ] && exec happier agent --stdio; fi`,
-    `nv=$(node --version 2>/dev/null); m=\${nv#v}; m=\${m%%.*}`,
+      : `if [ -z "$bad" ] && [ -n "$hb" ]; then hv=$("$hb" --version </dev/null 2>/dev/null | head -n 1); [ "$hv" = ${shq(version)} ] && exec "$hb" agent --stdio; fi`,
+    `nv=; [ -n "$nb" ] && nv=$("$nb" --version </dev/null 2>/dev/null); m=\${nv#v}; m=\${m%%.*}`,
     `f="${f}"`,
-    `if [ -f "$f" ] && [ "$m" -ge ${MIN_NODE_MAJOR} ] 2>/dev/null; then` +
-      ` h=$( (sha256sum "$f" 2>/dev/null || shasum -a 256 "$f" 2>/dev/null) | cut -c1-64);` +
-      ` [ -n "$h" ] || h=$(${SHA_OF_ARG} "$f" 2>/dev/null);` +
-      ` [ "$h" = ${shq(sha256)} ] && exec node "$f" --stdio; fi`,
-    `printf '${PROBE_MARK} happier=%s node=%s bundle=%s\\n' "$hv" "$nv" "$h"`,
+    `if [ -z "$bad" ] && [ -f "$f" ] && [ "$m" -ge ${MIN_NODE_MAJOR} ] 2>/dev/null; then` +
+      ` h=$( (sha256sum "$f" || shasum -a 256 "$f") </dev/null 2>/dev/null | cut -c1-64);` +
+      ` [ -n "$h" ] || h=$(${shaOf('"$nb"')} "$f" </dev/null 2>/dev/null);` +
+      ` [ "$h" = ${shq(sha256)} ] && exec "$nb" "$f" --stdio; fi`,
+    `printf '${PROBE_MARK}\\thappier=%s\\tnode=%s\\tbundle=%s\\thappier-bin=%s\\tnode-bin=%s\\tshell=%s\\tbad=%s\\n' "$hv" "$nv" "$h" "$hb" "$nb" "\${${LOGIN_SHELL_VAR}-}" "\${bad#,}"`,
+    `exit 0`,
+    ``,
   ]
-    .filter(Boolean)
+    .filter((l, i, all) => l !== '' || i === all.length - 1)
     .join('\n');
-}
-
-export function parseProbe(line: string): PeerProbe {
-  const field = (k: string) => new RegExp(`${k}=(\\S*)`).exec(line)?.[1] || null;
-  return { happierVersion: field('happier'), nodeVersion: field('node'), bundleSha256: field('bundle') };
-}
-
-export function nodeMajor(version: string | null): number | null {
-  const m = /^v?(\d+)\./.exec(version ?? '');
-  return m ? Number(m[1]) : null;
 }
 
 /**
  * Writes the bundle under a temporary name, lets the peer hash it, and renames it into
- * place only when the hash is the one expected.
+ * place only when the hash is the one expected. `node` is the peer's node as the login
+ * probe found it: this plain exec has only the ssh session's PATH.
  */
-export async function uploadAgentBundle(conn: SshConnection, bytes: Buffer, sha256: string, version: string): Promise<void> {
+export async function uploadAgentBundle(conn: SshConnection, bytes: Buffer, sha256: string, version: string, node = 'node'): Promise<void> {
   const dir = remoteBundleDir(version);
   const script = [
     `umask 077`,
@@ -105,7 +131,7 @@ export async function uploadAgentBundle(conn: SshConnection, bytes: Buffer, sha2
     `mkdir -p "$d" || exit 4`,
     `t="$d/.upload-$$"`,
     `cat > "$t" || { rm -f "$t"; exit 4; }`,
-    `h=$(${SHA_OF_ARG} "$t")`,
+    `h=$(${shaOf(shq(node))} "$t")`,
     `if [ "$h" = "${sha256}" ]; then mv -f "$t" "$d/${BUNDLE_NAME}"; else rm -f "$t"; echo "got sha256 $h" >&2; exit 3; fi`,
   ].join('; ');
   const r = await conn.run(`sh -c ${shq(script)}`, bytes);
@@ -158,7 +184,8 @@ export async function launchRemoteAgent(conn: SshConnection, opts: LaunchOptions
   }
   let uploaded = false;
   for (;;) {
-    const channel = await conn.exec(`sh -c ${shq(startScript(opts.localVersion, bundle?.sha256 ?? 'none', !!opts.forceBundle))}`);
+    const channel = await conn.exec(loginCommand(opts.overrides?.shell));
+    channel.write(startScript(opts.localVersion, bundle?.sha256 ?? 'none', !!opts.forceBundle, opts.overrides));
     const started = await startOrProbe(channel, conn.host.alias);
     if (started.kind === 'agent') return attachAgent(started.channel, started.prefix, conn.host.alias, opts, uploaded, started.stderr, started.closed);
     if (uploaded) {
@@ -167,22 +194,15 @@ export async function launchRemoteAgent(conn: SshConnection, opts: LaunchOptions
         details: { reason: 'agent-not-started', probe: started.probe },
       });
     }
-    const probe = started.probe;
-    const major = nodeMajor(probe.nodeVersion);
-    if (major === null) {
-      throw new HappierError('PEER_INCOMPATIBLE', `${conn.host.alias} has neither happier ${opts.localVersion} nor node on its PATH`, {
-        hint: `install Node ${MIN_NODE_MAJOR} or newer (or happier) on ${conn.host.alias}`,
-        details: { reason: 'node-missing' },
-      });
-    }
-    if (major < MIN_NODE_MAJOR) {
-      throw new HappierError('PEER_INCOMPATIBLE', `node ${probe.nodeVersion} on ${conn.host.alias} is too old: the agent needs Node ${MIN_NODE_MAJOR} or newer`, {
-        hint: `upgrade node on ${conn.host.alias}, or install happier ${opts.localVersion} there`,
-        details: { reason: 'node-too-old', nodeVersion: probe.nodeVersion },
-      });
-    }
+    const verdict = probeVerdict(started.probe, {
+      host: conn.host.alias,
+      machine: opts.machineName ?? conn.host.alias,
+      version: opts.localVersion,
+      overrides: opts.overrides ?? {},
+    });
+    if (verdict.kind === 'refuse') throw verdict.error;
     bundle ??= localAgentBundle({});
-    await uploadAgentBundle(conn, bundle.bytes, bundle.sha256, opts.localVersion);
+    await uploadAgentBundle(conn, bundle.bytes, bundle.sha256, opts.localVersion, verdict.node);
     uploaded = true;
   }
 }

@@ -10,6 +10,7 @@ import type { AgentInfo } from './agent-info.js';
 import { BANNER, PROTOCOL_VERSION } from './frame-codec.js';
 import { registerFsHandlers } from './handlers/fs-handlers.js';
 import { registerTreeSyncHandlers } from './handlers/tree-sync-handlers.js';
+import { peerEnvironment } from './peer-environment.js';
 import { providersOnPath } from './providers-on-path.js';
 
 export interface AgentServerOptions {
@@ -39,6 +40,7 @@ export async function serveAgent(input: Readable, output: Writable, opts: AgentS
   } catch {
     machineId = null;
   }
+  const environment = peerEnvironment(opts.env, process.execPath, new Date());
   const info = (): AgentInfo => ({
     protocol: PROTOCOL_VERSION,
     happierVersion: opts.version,
@@ -50,6 +52,7 @@ export async function serveAgent(input: Readable, output: Writable, opts: AgentS
     machineId,
     providers: providersOnPath(opts.env),
     flavor: opts.flavor,
+    environment,
     handlers: reg.names(),
   });
   reg.rpc('hello', () => info()).rpc('ping', () => ({ now: Date.now() }));

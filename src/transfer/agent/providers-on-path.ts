@@ -1,5 +1,6 @@
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { findExecutable } from '../../../shell/find-executable.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
 
 const PROVIDERS = [
   { name: 'claude', env: 'HAPPIER_CLAUDE_BIN' },
@@ -7,21 +8,14 @@ const PROVIDERS = [
   { name: 'opencode', env: 'HAPPIER_OPENCODE_BIN' },
 ] as const;
 
-/** Which provider CLIs this machine could run: an override variable, else an executable on PATH. */
-export function providersOnPath(env: Readonly<Record<string, string | undefined>>): string[] {
-  const dirs = (env.PATH ?? '').split(delimiter).filter(Boolean);
-  return PROVIDERS.filter((p) => {
-    const override = env[p.env];
-    if (override) return executable(override);
-    return dirs.some((d) => executable(join(d, p.name)));
-  }).map((p) => p.name);
+/** Where a provider CLI would run from: its override variable when set, else PATH; null when not executable. */
+export function providerPath(name: (typeof PROVIDERS)[number]['name'], env: Env): string | null {
+  const p = PROVIDERS.find((x) => x.name === name)!;
+  const override = env[p.env];
+  return override ? findExecutable(override, env) : findExecutable(p.name, env);
 }
 
-function executable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
+/** Which provider CLIs this machine could run: an override variable, else an executable on PATH. */
+export function providersOnPath(env: Env): string[] {
+  return PROVIDERS.filter((p) => providerPath(p.name, env) !== null).map((p) => p.name);
 }

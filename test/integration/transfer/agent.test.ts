@@ -77,20 +77,23 @@ describe('the remote agent over a real sshd', () => {
     await peers.closeAll();
   });
 
-  it('refuses a peer whose node is older than 20, saying so', async () => {
+  it('refuses a peer whose node (first on its login PATH) is older than 20, saying so', async () => {
     const bin = join(tmp.path, 'old-node-bin');
     mkdirSync(bin, { recursive: true });
     writeFileSync(join(bin, 'node'), '#!/bin/sh\necho v18.19.0\n');
     chmodSync(bin, 0o755);
     chmodSync(join(bin, 'node'), 0o755);
     chmodSync(tmp.path, 0o755);
-    const old = await startSshd({ path: `${bin}:/usr/bin:/bin` });
+    const old = await startSshd();
+    writeFileSync(join(old.home, '.profile'), `export PATH="${bin}:$PATH"\n`);
+    old.chown(join(old.home, '.profile'));
     try {
       writeFileSync(sshEnv.env.HAPPIER_KNOWN_HOSTS!, `${peer.knownHostsLine}\n${old.knownHostsLine}\n`);
       const peers = connector();
       const err = await rejectionOf(peers.connect(address(old)));
       expect(err.code).toBe('PEER_INCOMPATIBLE');
       expect(err.message).toContain('v18.19.0');
+      expect(err.message).toContain(join(bin, 'node'));
       expect(err.message).toMatch(/Node 20 or newer/);
       await peers.closeAll();
     } finally {
