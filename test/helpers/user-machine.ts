@@ -109,10 +109,23 @@ export interface UserMachine {
   onMb(args: readonly string[]): Promise<CliRun>;
   /** `tmux -S <socket> …` as root on a user's default tmux server; '' when it fails. */
   tmux(account: Account, ...args: string[]): string;
+  /**
+   * A terminal of the laptop user running `argv` (a pane of a tmux server of its own, with
+   * the laptop's environment: no locale), as for `happier attach` or `ssh -t`.
+   */
+  terminal(argv: readonly string[]): LaptopTerminal;
   stop(): Promise<void>;
 }
 
+export interface LaptopTerminal {
+  capture(): string;
+  /** Whether the program in it still runs. */
+  running(): boolean;
+  close(): void;
+}
+
 let accountSeq = 0;
+let terminalSeq = 0;
 
 export async function startUserMachine(opts: UserMachineOptions = {}): Promise<UserMachine> {
   if (process.getuid?.() !== 0) {
@@ -224,6 +237,21 @@ export async function startUserMachine(opts: UserMachineOptions = {}): Promise<U
       tmux: (account, ...args) => {
         const r = spawnSync('tmux', ['-S', account.tmuxSocket, ...args], { encoding: 'utf8', env: { ...process.env, LANG: 'C.UTF-8' } });
         return r.status === 0 ? r.stdout : '';
+      },
+      terminal: (argv) => {
+        const socket = join(laptop.home, `terminal-${++terminalSeq}.sock`);
+        const run = (...args: string[]) =>
+          spawnSync('tmux', ['-S', socket, ...args], { encoding: 'utf8', env: definedOnly(laptopEnv), uid: laptop.uid, gid: laptop.gid, cwd: laptop.home });
+        const started = run('new-session', '-d', '-s', 'terminal', '-x', '120', '-y', '40', '--', ...argv);
+        if (started.status !== 0) throw new Error(`could not open a terminal for ${argv.join(' ')}: ${started.stderr}`);
+        return {
+          capture: () => (run('capture-pane', '-p', '-t', '=terminal:').stdout ?? '').trimEnd(),
+          running: () => run('has-session', '-t', '=terminal').status === 0,
+          close: () => {
+            run('kill-server');
+            rmSync(socket, { force: true });
+          },
+        };
       },
       stop: cleanup,
     };
