@@ -1,15 +1,17 @@
 import { Command } from 'commander';
 import { resolve } from 'node:path';
 import { HappierError, isHappierError } from '../../domain/errors.js';
-import { isValidMachineName, type Machine } from '../../domain/machine.js';
+import { checkOverridePath, isValidMachineName, MACHINE_KEYS, parseMachineKey, type Machine } from '../../domain/machine.js';
 import type { PeerConnector } from '../../transfer/peer-connector.js';
 import { outputWidth } from '../cli-io.js';
 import type { CliContext } from '../context.js';
 import { okEnvelope } from '../output/json-envelope.js';
+import { machinePathLines, pathsJson } from '../output/machine-paths.js';
 import { MACHINE_COLUMNS, machineRow, pingLine, reasonText, type MachineStatus } from '../output/machine-table.js';
 import { formatTable } from '../output/table-layout.js';
 import { packageInfo } from '../package-info.js';
 import { openPeers } from '../peer-access.js';
+import { peerEnvironment } from '../../transfer/agent/peer-environment.js';
 import { providersOnPath } from '../../transfer/agent/providers-on-path.js';
 
 const LIST_TIMEOUT_MS = 5_000;
@@ -34,7 +36,7 @@ async function peerByName(ctx: CliContext, name: string): Promise<Machine> {
   const m = (await ctx.store()).machines.byName(name);
   if (!m) {
     throw new HappierError('MACHINE_UNKNOWN', `no machine named ${name}`, {
-      hint: 'see `happier machine list`, or add it with `happier machine add <name> <ssh-target>`',
+      hint: `see \`happier machine list\`, or add it with \`happier machine add ${name} <ssh-target>\``,
     });
   }
   if (m.isSelf || !m.sshTarget) throw new HappierError('USAGE', `${name} is this machine`, { hint: 'name a peer' });
@@ -55,7 +57,13 @@ function selfStatus(ctx: CliContext, m: Machine): MachineStatus {
     node: process.version,
     providers: providersOnPath(ctx.io.env),
     agent: null,
+    ...environmentFields(peerEnvironment(ctx.io.env, process.execPath, ctx.io.now()), m),
   };
+}
+
+function environmentFields(environment: Machine['environment'], m: Machine): Pick<MachineStatus, 'environment' | 'overrides' | 'paths'> {
+  const overrides = m.overrides ?? {};
+  return { environment: environment ?? null, overrides, paths: pathsJson(environment, overrides) };
 }
 
 /** Reaches a peer and measures one request round trip; never throws. */
@@ -85,14 +93,24 @@ export async function probe(peers: PeerConnector, m: Machine, timeoutMs: number)
       node: peer.info.node,
       providers: [...peer.info.providers],
       agent: peer.info.flavor,
+      ...environmentFields(peer.info.environment ?? m.environment, m),
     };
   } catch (err) {
     const e = isHappierError(err) ? err : new HappierError('SSH_FAILED', String((err as Error)?.message ?? err));
     const reason = typeof e.details.reason === 'string' ? e.details.reason : e.code.toLowerCase().replace(/_/g, '-');
-    return { ...base, status: 'offline', reason, message: e.message, latencyMs: null, version: null, node: null, agent: null, error: e };
+    return { ...base, status: 'offline', reason, message: e.message, latencyMs: null, version: null, node: null, agent: null, ...environmentFields(m.environment, m), error: e };
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Keeps what a peer that answered now said about its login environment. */
+async function recordFresh(ctx: CliContext, m: Machine, s: MachineStatus): Promise<void> {
+  if (s.status === 'online' && s.environment && s.environment !== m.environment) (await ctx.store()).machines.recordEnvironment(m.id, s.environment);
+}
+
+function pathLines(s: MachineStatus, width: number | null): string[] {
+  return machinePathLines(s.name, s.environment, s.overrides, { stale: s.status !== 'online', width });
 }
 
 function publicStatus(s: MachineStatus & { error?: HappierError }): MachineStatus {
@@ -115,6 +133,7 @@ export function machineCommand(ctx: CliContext): Command {
       const rows = await withPeers(ctx, (peers) =>
         Promise.all(all.map((m) => (m.isSelf || !m.sshTarget ? Promise.resolve(selfStatus(ctx, m)) : probe(peers, m, timeoutMs(ctx, LIST_TIMEOUT_MS))))),
       );
+      await Promise.all(all.map((m, i) => recordFresh(ctx, m, rows[i]!)));
       const presence = await presenceAsked;
       const presenceOf = (id: string) => {
         const p = presence?.get(id);
@@ -138,7 +157,9 @@ export function machineCommand(ctx: CliContext): Command {
         },
         (h) => ctx.chalk.bold(h),
       );
-      ctx.out(lines.join('\n') + '\n');
+      const width = outputWidth(ctx.io);
+      const details = ordered.filter((m) => !m.self).map((m) => pathLines(m, width)).filter((b) => b.length);
+      ctx.out([lines.join('\n'), ...details.map((b) => b.join('\n'))].join('\n\n') + '\n');
     });
 
   cmd
@@ -175,6 +196,7 @@ export function machineCommand(ctx: CliContext): Command {
           });
         }
         store.machines.upsert({ id, name, sshTarget: target, identityFile, isSelf: false, createdAt: ctx.io.now().toISOString() });
+        if (peer.info.environment) store.machines.recordEnvironment(id, peer.info.environment);
         return { id, name, target, accepted: peer.ssh.acceptedKeys, info: peer.info };
       });
       if (opts.json) {
@@ -184,6 +206,8 @@ export function machineCommand(ctx: CliContext): Command {
             acceptedHostKeys: result.accepted,
             version: result.info.happierVersion,
             providers: result.info.providers,
+            environment: result.info.environment ?? null,
+            paths: pathsJson(result.info.environment, {}),
           }) + '\n',
         );
         return;
@@ -191,6 +215,7 @@ export function machineCommand(ctx: CliContext): Command {
       for (const fp of result.accepted) ctx.note(`accepted the host key of ${target}: ${fp}`);
       const provs = result.info.providers.length ? result.info.providers.join(', ') : 'no providers yet';
       ctx.note(`added ${name} (${target}): happier ${result.info.happierVersion}, node ${result.info.node}, ${provs}`);
+      for (const line of machinePathLines(name, result.info.environment, {}, { stale: false, width: outputWidth(ctx.io) }).slice(1)) ctx.note(line);
     });
 
   cmd
@@ -213,6 +238,7 @@ export function machineCommand(ctx: CliContext): Command {
     .action(async (name: string, opts: { json?: boolean }) => {
       const m = await peerByName(ctx, name);
       const s = await withPeers(ctx, (peers) => probe(peers, m, timeoutMs(ctx, 10_000)));
+      await recordFresh(ctx, m, s);
       if (s.error) {
         const e = s.error;
         if (e.code === 'MACHINE_OFFLINE') {
@@ -224,7 +250,42 @@ export function machineCommand(ctx: CliContext): Command {
         throw e;
       }
       if (opts.json) ctx.out(okEnvelope(ctx.kind, { machine: publicStatus(s) }) + '\n');
-      else ctx.out(pingLine(s) + '\n');
+      else ctx.out([pingLine(s), ...pathLines(s, outputWidth(ctx.io)).slice(1)].join('\n') + '\n');
+    });
+
+  cmd
+    .command('set')
+    .description('point happier at a program on a peer that its login PATH does not find')
+    .argument('<name>', 'the machine')
+    .argument('<key>', `what to set: ${MACHINE_KEYS.join(', ')}`)
+    .argument('[path]', 'an absolute path on that machine')
+    .option('--unset', 'clear it, so the login PATH decides again')
+    .option('--json', 'JSON envelope on stdout')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'The path wins over what the probe finds on the peer\'s login PATH, from the next',
+        'connection on: node runs the agent, happier serves it, tmux and the providers run in',
+        'its panes, shell is the login shell the agent starts through.',
+        '',
+        'Examples:',
+        '  happier machine set desk node /opt/node-22/bin/node',
+        '  happier machine set desk shell /usr/bin/zsh',
+        '  happier machine set desk node --unset',
+      ].join('\n'),
+    )
+    .action(async (name: string, rawKey: string, path: string | undefined, opts: { unset?: boolean; json?: boolean }) => {
+      const key = parseMachineKey(rawKey);
+      if (opts.unset && path !== undefined) throw new HappierError('USAGE', 'give a path or --unset, not both', { hint: `e.g. \`happier machine set ${name} ${key} --unset\`` });
+      if (!opts.unset && path === undefined) {
+        throw new HappierError('USAGE', `machine set needs a path for ${key}, or --unset`, { hint: `e.g. \`happier machine set ${name} ${key} /usr/local/bin/${key === 'shell' ? 'zsh' : key}\`` });
+      }
+      const value = opts.unset ? null : checkOverridePath(name, key, path!);
+      const m = await peerByName(ctx, name);
+      const overrides = (await ctx.store()).machines.setOverride(m.id, key, value);
+      if (opts.json) ctx.out(okEnvelope(ctx.kind, { machine: name, key, path: value, overrides, paths: pathsJson(m.environment, overrides) }) + '\n');
+      else ctx.note(value === null ? `${key} on ${name}: back to its login PATH` : `${key} on ${name}: ${value} (from the next connection on)`);
     });
 
   cmd

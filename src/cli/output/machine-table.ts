@@ -1,4 +1,6 @@
 /** `machine list` and `machine ping` rows, as text and as JSON. Pure. */
+import type { MachineEnvironment, MachineOverrides } from '../../domain/machine.js';
+import type { PathsJson } from './machine-paths.js';
 
 export interface MachineStatus {
   readonly id: string;
@@ -15,6 +17,11 @@ export interface MachineStatus {
   readonly providers: readonly string[];
   /** bundled | installed, for peers reached. */
   readonly agent: string | null;
+  /** The login environment: as probed now when online, else as recorded; names of variables only. */
+  readonly environment: MachineEnvironment | null;
+  readonly overrides: MachineOverrides;
+  /** What happier runs there: each override, else the probed path. */
+  readonly paths: PathsJson;
 }
 
 export const MACHINE_COLUMNS = ['NAME', 'TARGET', 'STATUS', 'LATENCY', 'VERSION', 'PROVIDERS'] as const;

@@ -12,11 +12,12 @@ type Env = Readonly<Record<string, string | undefined>>;
 /** Set by the start script to the shell it logged in through (see agent-launch.ts). */
 export const LOGIN_SHELL_VAR = 'HAPPIER_LOGIN_SHELL';
 
-export function peerEnvironment(env: Env, nodePath: string, now: Date): MachineEnvironment {
+/** `runningNode` answers for node only when PATH has none: the path a user would find is the one to show. */
+export function peerEnvironment(env: Env, runningNode: string, now: Date): MachineEnvironment {
   return {
     shell: env[LOGIN_SHELL_VAR] || env.SHELL || null,
     paths: {
-      node: nodePath,
+      node: findExecutable('node', env) ?? runningNode,
       happier: findExecutable('happier', env),
       tmux: findExecutable(env.HAPPIER_TMUX_BIN || 'tmux', env),
       claude: providerPath('claude', env),

@@ -1,9 +1,9 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MachinesRepo } from '../../../src/store/machines-repo.js';
 import { openRegistry } from '../../../src/store/registry.js';
+import { clientEnv } from '../../helpers/client-env.js';
 import { runHappier } from '../../helpers/run-happier.js';
 import { startSshd, type SshdPeer } from '../../helpers/sshd.js';
 import { tempDir } from '../../helpers/temp-dir.js';
@@ -15,15 +15,7 @@ let silent: Server;
 
 beforeAll(async () => {
   peer = await startSshd();
-  const home = join(tmp.path, 'home');
-  mkdirSync(home);
-  env = {
-    HOME: home,
-    HAPPIER_HOME: join(home, '.happier'),
-    HAPPIER_KNOWN_HOSTS: join(tmp.path, 'known_hosts'),
-    HAPPIER_SSH_CONFIG: join(tmp.path, 'ssh_config'),
-    HAPPIER_CONNECT_TIMEOUT_MS: '1500',
-  };
+  env = clientEnv(tmp.path, { HAPPIER_CONNECT_TIMEOUT_MS: '1500' });
   writeFileSync(env.HAPPIER_SSH_CONFIG!, `Host peer-box\n  HostName 127.0.0.1\n  Port ${peer.port}\n  User ${peer.user}\n`);
   // A TCP port that accepts and then says nothing, like a host behind a black hole.
   silent = createServer(() => undefined).listen(0, '127.0.0.1');
