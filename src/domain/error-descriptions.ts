@@ -34,6 +34,7 @@ export const ERROR_DESCRIPTIONS: Readonly<Record<string, string>> = {
   RATE_LIMITED: 'too many attempts; wait and try again',
   PEER_INCOMPATIBLE: 'the peer runs a happier or Node.js too old to work with this one',
   BACKEND_DISABLED: 'the provider is turned off in settings (backends.<agent>.enabled)',
+  PROVIDER_CONFIG: "a provider's own config file (.claude.json, config.toml) cannot be read or edited safely; it was left untouched",
   TMUX_FAILED: 'tmux refused to start or reach the session; its words are quoted',
   INTERNAL: 'an unexpected failure; HAPPIER_DEBUG=1 shows the stack trace',
 };

@@ -32,6 +32,7 @@ export const ERROR_CODES = [
   'RATE_LIMITED',
   'BACKEND_DISABLED',
   'TMUX_FAILED',
+  'PROVIDER_CONFIG',
   'INTERNAL',
 ] as const;
 

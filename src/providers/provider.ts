@@ -3,6 +3,7 @@ import type { ProcessRunner } from '../domain/process-runner.js';
 import type { ScanCache } from '../domain/scan-cache.js';
 import type { DirectSession } from '../domain/session.js';
 import type { KnownExecutables } from '../domain/provider-process.js';
+import type { ProviderTrust } from './provider-trust.js';
 
 /**
  * What every provider adapter needs from the world. Roots come from the environment
@@ -83,6 +84,8 @@ export interface Provider {
   isVendorId(id: string): boolean;
   /** How its running process looks (executable and script names), to tell a live writer from a reader. */
   readonly executables: KnownExecutables;
+  /** Per-folder trust the provider asks for before it opens a folder; absent when it has none (OpenCode). */
+  readonly trust?: ProviderTrust;
 
   discover(ctx: ProviderContext, cache: ScanCache, opts?: DiscoverOptions): Promise<DirectSession[]>;
   /**

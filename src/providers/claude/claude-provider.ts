@@ -12,6 +12,7 @@ import { discoverClaude } from './claude-discovery.js';
 import { claudeSessionClaims, findTranscript } from './claude-files.js';
 import { readClaudeTranscript, readClaudeTranscriptTail } from './claude-transcript.js';
 import { claudeExecutables } from './claude-executables.js';
+import { claudeTrust } from './claude-trust.js';
 
 export const claudeProvider: Provider = {
   agent: 'claude',
@@ -19,6 +20,7 @@ export const claudeProvider: Provider = {
   binary: claudeBinary,
   isVendorId: isClaudeSessionId,
   executables: claudeExecutables,
+  trust: claudeTrust(),
   discover: (ctx, cache, opts) => discoverClaude(claudeRoot(ctx), cache, opts),
   liveClaims: (ctx, vendorSessionId) => claudeSessionClaims(claudeRoot(ctx), vendorSessionId),
   async readTranscript(ctx, vendorSessionId, opts = {}) {

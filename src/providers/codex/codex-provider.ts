@@ -6,6 +6,7 @@ import { codexBinary, codexRoot } from './codex-home.js';
 import { isCodexSessionId } from './codex-session-id.js';
 import { readCodexTranscript } from './codex-transcript.js';
 import { codexExecutables } from './codex-executables.js';
+import { codexTrust } from './codex-trust.js';
 
 export { findNewSession } from './codex-new-session.js';
 
@@ -15,6 +16,7 @@ export const codexProvider: Provider = {
   binary: (ctx) => codexBinary(ctx.env),
   isVendorId: isCodexSessionId,
   executables: codexExecutables,
+  trust: codexTrust(),
   discover: (ctx, cache, opts?: { onProgress?: (done: number, total: number) => void }) => discoverCodex(codexRoot(ctx.env, ctx.homeDir), cache, opts),
   readTranscript: readCodexTranscript,
   launchCommand: (ctx, opts) => codexLaunchSpec(codexBinary(ctx.env), opts),
