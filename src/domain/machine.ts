@@ -61,11 +61,13 @@ export function parseMachineKey(key: string): MachineKey {
 
 /**
  * An override is a path on the peer, spliced into the start script there, so it must be
- * absolute and one plain line.
+ * absolute and one plain line. No quote or backslash either: the shell is quoted twice on
+ * the ssh command line, and fish (as the account's shell) reads a backslash inside single
+ * quotes differently from sh.
  */
 export function checkOverridePath(machine: string, key: MachineKey, value: string): string {
-  if (!value.startsWith('/') || /[\0\n\r]/.test(value)) {
-    throw new HappierError('USAGE', `${key} for ${machine} must be an absolute path on ${machine}, not ${JSON.stringify(value)}`, {
+  if (!value.startsWith('/') || /[\0\n\r'\\]/.test(value)) {
+    throw new HappierError('USAGE', `${key} for ${machine} must be a plain absolute path on ${machine}, not ${JSON.stringify(value)}`, {
       hint: `e.g. \`happier machine set ${machine} ${key} /usr/local/bin/${key === 'shell' ? 'zsh' : key}\`, or --unset to clear it`,
     });
   }

@@ -5,7 +5,7 @@
  * printing noise on stdout.
  */
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginCommand, startScript } from '../../../src/transfer/agent/agent-launch.js';
@@ -92,6 +92,14 @@ describe('the agent starts under the login shell', () => {
       expect(env.OPENAI_API_KEY).toBe('sk-login');
     });
   }
+
+  it('takes a set shell whose path has a space, with fish as the account’s shell', async () => {
+    const odd = join(base, 'my login shell');
+    mkdirSync(odd);
+    symlinkSync(SHELLS.zsh, join(odd, 'zsh'));
+    expect(await run('/usr/bin/fish', SHELLS.bash, loginCommand(join(odd, 'zsh')), startScript(VERSION, 'none', false))).toContain(BANNER);
+    expect(agentEnv()).toMatchObject({ HAPPIER_LOGIN_SHELL: join(odd, 'zsh'), OPENAI_API_KEY: 'sk-login' });
+  });
 
   it('logs in through sh when the account names a shell without `-l -c`', async () => {
     expect(await run('/usr/bin/bash', '/bin/tcsh', loginCommand(), startScript(VERSION, 'none', false))).toContain(BANNER);
