@@ -9,13 +9,18 @@ export interface BundleHeader {
   readonly sourceCwd: string;
   readonly meta: Readonly<Record<string, unknown>>;
   readonly files: readonly { readonly path: string; readonly mode: number; readonly size: number; readonly sha256: string }[];
+  /**
+   * Whether the provider trusted the session's folder on the source; the target trusts its
+   * path the same way only then. Missing (an older source) means no.
+   */
+  readonly sourceTrusted?: boolean;
   /** Over the whole body, so a truncated or reordered body fails as a whole. */
   readonly sha256: string;
 }
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-export function encodeBundle(b: StateBundle): { header: BundleHeader; body: Buffer } {
+export function encodeBundle(b: StateBundle, facts: { readonly sourceTrusted: boolean } = { sourceTrusted: false }): { header: BundleHeader; body: Buffer } {
   const body = Buffer.concat(b.files.map((f) => f.data));
   return {
     header: {
@@ -25,6 +30,7 @@ export function encodeBundle(b: StateBundle): { header: BundleHeader; body: Buff
       meta: b.meta,
       files: b.files.map((f) => ({ path: f.path, mode: f.mode, size: f.data.length, sha256: sha(f.data) })),
       sha256: sha(body),
+      sourceTrusted: facts.sourceTrusted,
     },
     body,
   };

@@ -21,6 +21,7 @@ import { encodeBundle } from './bundle-wire.js';
 import type { HandoffDeps } from './handoff-deps.js';
 import { thisProcess } from './process-liveness.js';
 import { abortOnTarget, commitOnSource, finalizeOnTarget, record, restartSource } from './handoff-steps.js';
+import { sourceTrust } from './handoff-trust.js';
 import type { PrepareResult, RegisterResult } from './target-handlers.js';
 
 export interface HandoffRequest {
@@ -186,6 +187,8 @@ export async function runHandoff(deps: HandoffDeps, req: HandoffRequest, onEvent
   const bundle = subject.kind === 'direct' ? subject.bundle : await (await deps.loadProvider(subject.agent)).exportBundle(deps.providerContext, subject.vendorSessionId);
   const notes = [...pre.notes];
   if (look.placement === 'sibling') notes.push(`${chosen.path} exists on ${machine.name}, so the session goes to the sibling ${look.targetPath}`);
+  const trust = await sourceTrust(deps, subject.agent, subject.cwd, { name: machine.name, path: look.targetPath });
+  if (trust.note) notes.push(trust.note);
   const plan: HandoffPlan = {
     sessionId: subject.kind === 'synced' ? subject.session.id : null,
     agent: subject.agent,
@@ -255,7 +258,7 @@ export async function runHandoff(deps: HandoffDeps, req: HandoffRequest, onEvent
 
     // Exported again after the stop, so the last turns the provider wrote are in it.
     const finalBundle = subject.kind === 'direct' ? bundle : await (await deps.loadProvider(subject.agent)).exportBundle(deps.providerContext, subject.vendorSessionId);
-    const wire = encodeBundle(finalBundle);
+    const wire = encodeBundle(finalBundle, { sourceTrusted: trust.trusted });
     await sendState(p, handoffId, wire);
     record(deps, handoffId, 'state-moved', p);
 

@@ -5,7 +5,7 @@
  * finalize, or abort at any point before its commit. Every handler is idempotent, so a
  * recovery may repeat one.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Agent } from '../domain/agent.js';
 import { HappierError } from '../domain/errors.js';
@@ -161,6 +161,7 @@ async function prepare(d: TargetDeps, p: PrepareParams): Promise<PrepareResult> 
     previousSession: null,
     registeredSessionId: null,
     tmuxSession: null,
+    trustGrant: null,
   });
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   // The workspace staging needs its parent; a target path made here is removed again on undo.
@@ -215,6 +216,10 @@ async function register(d: TargetDeps, p: RegisterParams): Promise<RegisterResul
     }
 
     const provider = await d.loadProvider(bundle.agent);
+    // Before the resume below, so the provider opens the moved session without its trust dialog.
+    if (header.sourceTrusted === true && provider.trust) {
+      provider.trust.grant(d.providerContext, realpathSync(u.targetPath), (g) => pending.update(handoffId, () => ({ undo: { trustGrant: g } })));
+    }
     const existedBefore = await provider.readTranscript(d.providerContext, bundle.vendorSessionId, { lastMessages: 1 }).then(
       () => true,
       () => false,
@@ -317,6 +322,11 @@ async function abort(d: TargetDeps, handoffId: string): Promise<{ undone: boolea
   if (u.createdDir && existsSync(u.createdDir)) {
     // Only folders happier made and left empty go; anything else someone put there stays.
     removeEmptyUp(u.createdDir, u.placement === 'new' ? u.targetPath : dirname(u.targetPath));
+  }
+  if (u.trustGrant) {
+    // Last: if the provider's config cannot be edited now, the row stays and the next recovery retries.
+    const provider = await d.loadProvider(u.trustGrant.agent);
+    provider.trust?.revoke(d.providerContext, u.trustGrant);
   }
   pending.remove(handoffId);
   return { undone: true };

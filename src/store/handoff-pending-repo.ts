@@ -1,3 +1,4 @@
+import type { TrustGrant } from '../domain/trust-grant.js';
 import type { Registry } from './registry.js';
 
 /**
@@ -24,6 +25,8 @@ export interface PendingUndo {
   readonly previousSession: unknown;
   readonly registeredSessionId: string | null;
   readonly tmuxSession: string | null;
+  /** The folder trust register added to the provider's config, taken back on undo (absent in rows of older versions). */
+  readonly trustGrant?: TrustGrant | null;
 }
 
 export type PendingState = 'prepared' | 'staged' | 'registering' | 'registered';

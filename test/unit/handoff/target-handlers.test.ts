@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeBundle } from '../../../src/handoff/bundle-wire.js';
 import { registerHandoffHandlers, type TargetDeps } from '../../../src/handoff/target-handlers.js';
+import { claudeTrust } from '../../../src/providers/claude/claude-trust.js';
 import type { Provider, StateBundle } from '../../../src/providers/provider.js';
 import { HandoffPendingRepo } from '../../../src/store/handoff-pending-repo.js';
 import { openRegistry, type Registry } from '../../../src/store/registry.js';
@@ -25,6 +26,8 @@ const provider = {
     if (!existsSync(join(providerRoot(), `${id}.jsonl`))) throw new Error('not found');
     return { messages: [], skippedLines: 0 };
   },
+  // The real Claude trust rules, on a .claude.json in this test's HOME.
+  trust: claudeTrust(),
   async importBundle(_ctx: unknown, b: StateBundle, opts: { targetCwd: string }) {
     mkdirSync(providerRoot(), { recursive: true });
     const path = join(providerRoot(), `${b.vendorSessionId}.jsonl`);
@@ -57,8 +60,8 @@ afterEach(() => {
 
 const call = (name: string, params: unknown) => handlers.rpcHandler(name)!(params, { endpoint: undefined as never, body: undefined });
 
-async function stage(handoffId: string, bundle: StateBundle) {
-  const wire = encodeBundle(bundle);
+async function stage(handoffId: string, bundle: StateBundle, sourceTrusted = false) {
+  const wire = encodeBundle(bundle, { sourceTrusted });
   const messages = [{ header: null, body: wire.body }];
   const stream = { async *[Symbol.asyncIterator]() { yield* messages; } } as unknown as AgentStream;
   return handlers.streamHandler('handoff.stage-state')!(stream, { handoffId, header: wire.header }, { endpoint: undefined as never, body: undefined });
@@ -134,5 +137,57 @@ describe('the target side of a handoff', () => {
 
     new SessionsRepo(reg).insert(makeSession({ id: 's4', ownerMachineId: reg.machineId }));
     await expect(call('handoff.prepare', { handoffId: '51111111-2222-4333-8444-555555555555', sessionId: 's4', agent: 'claude', targetPath: '/tmp', workspace: false, conflict: 'sibling', confirmed: false, dryRun: false })).rejects.toThrow(/already owns/);
+  });
+
+  it('trusts the target path only when the source was trusted, journals the grant first, and abort takes back exactly it', async () => {
+    const claudeJson = join(dir.path, '.claude.json');
+    const original = { hasCompletedOnboarding: true, projects: { '/elsewhere': { hasTrustDialogAccepted: true } } };
+    writeFileSync(claudeJson, JSON.stringify(original));
+    const linked = join(dir.path, 'link');
+    mkdirSync(join(dir.path, 'real'));
+    symlinkSync(join(dir.path, 'real'), linked);
+    const target = join(linked, 'app "quoted" ünï');
+    const base = { sessionId: 's5', agent: 'claude', targetPath: target, workspace: false, conflict: 'sibling', confirmed: false, dryRun: false };
+    const projects = () => JSON.parse(readFileSync(claudeJson, 'utf8')).projects;
+    // Claude keys trust by the resolved folder it runs in.
+    const key = join(dir.path, 'real', 'app "quoted" ünï');
+
+    const untrusted = '61111111-2222-4333-8444-555555555555';
+    await call('handoff.prepare', { ...base, handoffId: untrusted });
+    await stage(untrusted, bundle('v5'));
+    await call('handoff.register', { handoffId: untrusted, session: null, resume: false });
+    expect(new HandoffPendingRepo(reg).get(untrusted)!.undo.trustGrant).toBeNull();
+    expect(projects()).toEqual(original.projects);
+    await call('handoff.abort', { handoffId: untrusted });
+
+    const trusted = '71111111-2222-4333-8444-555555555555';
+    await call('handoff.prepare', { ...base, handoffId: trusted });
+    await stage(trusted, bundle('v5'), true);
+    await call('handoff.register', { handoffId: trusted, session: null, resume: false });
+    expect(projects()[key]).toEqual({ hasTrustDialogAccepted: true });
+    expect(new HandoffPendingRepo(reg).get(trusted)!.undo.trustGrant).toMatchObject({ agent: 'claude', configPath: claudeJson, key, createdFile: false });
+    expect(await call('handoff.abort', { handoffId: trusted })).toEqual({ undone: true });
+    expect(JSON.parse(readFileSync(claudeJson, 'utf8'))).toEqual(original);
+
+    // A grant journaled by a register that died before its write: the undo finds nothing of it and changes nothing.
+    const crashed = '81111111-2222-4333-8444-555555555555';
+    await call('handoff.prepare', { ...base, handoffId: crashed });
+    new HandoffPendingRepo(reg).update(crashed, () => ({ undo: { trustGrant: { agent: 'claude', configPath: claudeJson, key, createdFile: false, before: { entry: false } } } }));
+    const bytes = readFileSync(claudeJson, 'utf8');
+    await call('handoff.abort', { handoffId: crashed });
+    expect(readFileSync(claudeJson, 'utf8')).toBe(bytes);
+  });
+
+  it('a target config it cannot parse fails the register and is left as it was, with nothing else left behind', async () => {
+    const claudeJson = join(dir.path, '.claude.json');
+    writeFileSync(claudeJson, '{"projects": ');
+    const id = '91111111-2222-4333-8444-555555555555';
+    const target = join(dir.path, 'home', 'broken');
+    await call('handoff.prepare', { handoffId: id, sessionId: 's6', agent: 'claude', targetPath: target, workspace: false, conflict: 'sibling', confirmed: false, dryRun: false });
+    await stage(id, bundle('v6'), true);
+    await expect(call('handoff.register', { handoffId: id, session: null, resume: false })).rejects.toMatchObject({ code: 'PROVIDER_CONFIG' });
+    expect(readFileSync(claudeJson, 'utf8')).toBe('{"projects": ');
+    expect(existsSync(target)).toBe(false);
+    expect(new HandoffPendingRepo(reg).get(id)).toBeUndefined();
   });
 });
