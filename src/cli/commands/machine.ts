@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Argument, Command } from 'commander';
 import { resolve } from 'node:path';
 import { HappierError, isHappierError } from '../../domain/errors.js';
 import { checkOverridePath, isValidMachineName, MACHINE_KEYS, parseMachineKey, type Machine } from '../../domain/machine.js';
@@ -257,7 +257,7 @@ export function machineCommand(ctx: CliContext): Command {
     .command('set')
     .description('point happier at a program on a peer that its login PATH does not find')
     .argument('<name>', 'the machine')
-    .argument('<key>', `what to set: ${MACHINE_KEYS.join(', ')}`)
+    .addArgument(new Argument('<key>', 'what to set').choices(MACHINE_KEYS))
     .argument('[path]', 'an absolute path on that machine')
     .option('--unset', 'clear it, so the login PATH decides again')
     .option('--json', 'JSON envelope on stdout')

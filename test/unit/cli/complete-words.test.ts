@@ -46,6 +46,12 @@ describe('completion candidates from the command tree', () => {
     expect(await complete('settings', 'set', 'handoff.conflict', '')).toEqual(['sibling', 'replace']);
   });
 
+  it('completes machine names, then the keys `machine set` takes', async () => {
+    expect(await complete('machine', 'set', 'de')).toEqual(['desktop']);
+    expect(await complete('machine', 'set', 'desktop', '')).toEqual(['node', 'happier', 'tmux', 'claude', 'codex', 'opencode', 'shell']);
+    expect(await complete('machine', 'set', 'desktop', 'node', '--u')).toEqual(['--unset']);
+  });
+
   it('completes shells for `completion` and offers nothing past the last argument', async () => {
     expect(await complete('completion', '')).toEqual(['bash', 'zsh', 'fish']);
     expect(await complete('completion', 'bash', '')).toEqual([]);
