@@ -153,7 +153,8 @@ describe('happier settings', () => {
     expect((await run('settings', 'set', 'backends.claude.resume', 'off')).code).toBe(0);
     expect((await run('settings', 'get', 'backends.claude.resume')).stdout).toBe('false\n');
     const list = await json('session', 'list', '--json');
-    expect(list.body.data.sessions[0].resume).toEqual({ status: 'no', reason: 'disabled' });
+    // By id: the rename above made the Codex session the most recent one.
+    expect(list.body.data.sessions.find((s: { id: string }) => s.id === ids.claude).resume).toEqual({ status: 'no', reason: 'disabled' });
     expect((await run('settings', 'reset', 'backends.claude.resume')).code).toBe(0);
     expect((await run('settings', 'get', 'backends.claude.resume')).stdout).toBe('true\n');
   });
