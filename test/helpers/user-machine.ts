@@ -114,6 +114,8 @@ export interface UserMachine {
    * the laptop's environment: no locale), as for `happier attach` or `ssh -t`.
    */
   terminal(argv: readonly string[]): LaptopTerminal;
+  /** Rewrites mb's login profile to export `env` (instead of profileEnv), for settings that need mb's paths. */
+  setProfileEnv(env: Readonly<Record<string, string>>): void;
   stop(): Promise<void>;
 }
 
@@ -159,7 +161,12 @@ export async function startUserMachine(opts: UserMachineOptions = {}): Promise<U
     const laptopAccount = createAccount(`hul-${seq}`, join(base, 'laptop'), LOGIN_SHELLS.bash);
     accounts.push(laptopAccount);
 
-    const mbSetup = setUpMb(mbAccount, shellName, clientKey, opts);
+    const mbSetup = setUpMb(mbAccount, clientKey, opts);
+    const setProfileEnv = (env: Readonly<Record<string, string>>) => {
+      writeLoginProfile(mbAccount.home, shellName, { ...(opts.providers === 'real' ? {} : { FAKE_LOG: mbSetup.launchLog }), ...env });
+      mbAccount.chown(mbAccount.home);
+    };
+    setProfileEnv(opts.profileEnv ?? {});
     const mbHostKey = join(keys, 'mb_host');
     const jumpHostKey = join(keys, 'jump_host');
     keygen(mbHostKey, 'mb-host');
@@ -253,6 +260,7 @@ export async function startUserMachine(opts: UserMachineOptions = {}): Promise<U
           },
         };
       },
+      setProfileEnv,
       stop: cleanup,
     };
   } catch (err) {
@@ -261,7 +269,7 @@ export async function startUserMachine(opts: UserMachineOptions = {}): Promise<U
   }
 }
 
-function setUpMb(a: Account, shellName: LoginShell, clientKey: string, opts: UserMachineOptions): { bin: string; launchLog: string } {
+function setUpMb(a: Account, clientKey: string, opts: UserMachineOptions): { bin: string; launchLog: string } {
   const bin = join(a.home, '.local', 'bin');
   mkdirSync(bin, { recursive: true });
   // Copies, not links: the originals are hidden from mb's sshd, and a user's nvm node is a file of its own.
@@ -281,8 +289,6 @@ function setUpMb(a: Account, shellName: LoginShell, clientKey: string, opts: Use
   mkdirSync(ssh, { recursive: true, mode: 0o700 });
   writeFileSync(join(ssh, 'authorized_keys'), readFileSync(clientKey + '.pub'), { mode: 0o600 });
 
-  const env: Record<string, string> = { ...(opts.providers === 'real' ? {} : { FAKE_LOG: launchLog }), ...opts.profileEnv };
-  writeLoginProfile(a.home, shellName, env);
   a.chown(a.home);
   return { bin, launchLog };
 }

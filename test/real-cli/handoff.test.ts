@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,15 +5,8 @@ import { HAPPIER_BIN, runHappier, type CliRun } from '../helpers/run-happier.js'
 import { startSshd, type SshdPeer } from '../helpers/sshd.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { startMockModelApi, type MockModelApi } from '../support/mock-model-api.js';
-import {
-  createProviderSandbox,
-  describeRun,
-  missingProviderBins,
-  PROVIDER_BINS,
-  runInSandbox,
-  type ProviderAgent,
-  type ProviderSandbox,
-} from '../support/provider-sandbox.js';
+import { createProviderSandbox, missingProviderBins, type ProviderAgent, type ProviderSandbox } from '../support/provider-sandbox.js';
+import { firstTurn } from '../support/first-turn.js';
 import { killSandboxProcesses } from '../support/sandbox-processes.js';
 import { testTmux, waitUntil, type TestTmux } from '../support/tmux-pane.js';
 
@@ -58,25 +50,6 @@ afterAll(async () => {
   world.cleanup();
 });
 
-async function firstTurn(agent: ProviderAgent, a: ProviderSandbox, prompt: string): Promise<string> {
-  const run = async (args: string[]) => {
-    const r = await runInSandbox(a, PROVIDER_BINS[agent], args, { cwd: a.cwd, timeoutMs: 60_000 });
-    if (r.code !== 0) throw new Error(`${describeRun(agent, r)}\n--- mock\n${mock.describe()}`);
-    return r;
-  };
-  if (agent === 'claude') {
-    const id = randomUUID();
-    await run(['-p', '--session-id', id, prompt]);
-    return id;
-  }
-  if (agent === 'codex') {
-    const r = await run(['exec', '--skip-git-repo-check', prompt]);
-    return /session id: ([0-9a-f-]{36})/.exec(r.stderr)![1]!;
-  }
-  const r = await run(['run', '--format', 'json', prompt]);
-  return /"sessionID"\s*:\s*"(ses_[A-Za-z0-9]+)"/.exec(r.stdout)![1]!;
-}
-
 const explain = (r: CliRun) => `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
 
 describe.each(['claude', 'opencode', 'codex'] as const)('a real %s session handed off to another machine', (agent) => {
@@ -99,7 +72,7 @@ describe.each(['claude', 'opencode', 'codex'] as const)('a real %s session hande
     const happier = (args: string[]) => runHappier(args, env, { cwd: a.cwd });
 
     const secret = `SECRET-${agent.toUpperCase()}-${Math.random().toString(36).slice(2, 10).toUpperCase()}`;
-    const vendorId = await firstTurn(agent, a, `Keep ${secret} in mind. Reply briefly.`);
+    const vendorId = await firstTurn(agent, a, `Keep ${secret} in mind. Reply briefly.`, { mock });
     const added = await happier(['machine', 'add', 'desk', 'desk']);
     expect(added.code, explain(added)).toBe(0);
     if (agent === 'codex') expect((await happier(['settings', 'set', 'handoff.codexExperimental', 'true'])).code).toBe(0);

@@ -239,13 +239,14 @@ export function runInSandbox(
   sandbox: ProviderSandbox,
   bin: string,
   args: readonly string[],
-  opts: { cwd?: string; timeoutMs?: number; env?: Record<string, string> } = {},
+  opts: { cwd?: string; timeoutMs?: number; env?: Record<string, string>; uid?: number; gid?: number } = {},
 ): Promise<CliRunResult> {
   const t0 = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(bin, args, {
       cwd: opts.cwd ?? sandbox.cwd,
       env: { ...sandbox.env, ...opts.env },
+      ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.gid } : {}),
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });

@@ -12,7 +12,7 @@ import { claudeSlug } from '../../../src/providers/claude/claude-slug.js';
 import { HAPPIER_BIN } from '../../helpers/run-happier.js';
 import { watchPs } from '../../helpers/ps-watch.js';
 import { startUserMachine, type Account, type UserMachine } from '../../helpers/user-machine.js';
-import { realClaudeTranscript } from '../handoff/two-machines.js';
+import { writeClaudeTranscript } from './claude-transcript.js';
 
 const LAPTOP_KEY = 'sk-ant-test-laptop-SECRET-7f3a9c1e5b';
 const MB_KEY = 'sk-ant-test-mb-profile-SECRET-2d8e4b6f0a';
@@ -107,10 +107,7 @@ describe('a session on the laptop and its handoff to mb, without any locale', ()
     expect(sessionsOn(um.laptop)).not.toContain(tmuxName);
 
     // What the real Claude would have written by now, so there is a conversation to move.
-    const dir = join(um.laptop.home, '.claude', 'projects', claudeSlug(project));
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, `${vendorId}.jsonl`), realClaudeTranscript(vendorId, project), { mode: 0o600 });
-    um.laptop.chown(join(um.laptop.home, '.claude'));
+    writeClaudeTranscript(um.laptop, vendorId, project);
 
     const ps = watchPs(SECRETS);
     const resumed = await um.json(['resume', id, '--detached']);
