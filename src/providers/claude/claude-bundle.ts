@@ -218,9 +218,10 @@ export function importClaudeBundle(root: string, bundle: StateBundle, targetCwd:
       const stagedUnit = units.get(unit)!;
       const staged = p.dest === unit ? stagedUnit : join(stagedUnit, p.dest.slice(unit.length + 1));
       mkdirSync(dirname(staged), { recursive: true, mode: 0o700 });
-      writeFileSync(staged, p.file === transcript.file ? incoming : rewrite(p.file), { mode: p.file.mode & 0o777 || 0o600 });
+      // Transcripts hold whole conversations: only their user reads them, whatever the source's bits were.
+      writeFileSync(staged, p.file === transcript.file ? incoming : rewrite(p.file), { mode: 0o600 });
     }
-    mkdirSync(aside, { recursive: true });
+    mkdirSync(aside, { recursive: true, mode: 0o700 });
     // The transcript goes last: until it is in place, Claude does not see the session at all.
     const order = [...units.keys()].sort((a, b) => (a === transcript.dest ? 1 : b === transcript.dest ? -1 : 0));
     for (const dest of order) {

@@ -74,7 +74,8 @@ export async function importCodexBundle(ctx: ProviderContext, bundle: StateBundl
 
   mkdirSync(dirname(dest), { recursive: true });
   const staged = join(dirname(dest), `.${randomBytes(6).toString('hex')}.happier-import.tmp`);
-  writeDurably(staged, incoming, file.mode & 0o777 || 0o600);
+  // A rollout holds the whole conversation: only its user reads it, whatever the source's bits were.
+  writeDurably(staged, incoming, 0o600);
   try {
     // Before the rename: if the index cannot be fixed, nothing of the import is visible.
     await repairThreadRow(codexStateDbPath(root), id, dest, opts.targetCwd);

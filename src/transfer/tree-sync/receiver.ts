@@ -56,6 +56,11 @@ export interface ReceiveTreeOptions {
    * any of it is renamed into place (the staging directory, or each file's temporary name).
    */
   readonly fsync?: boolean;
+  /**
+   * Permission bits the receiving user withholds (default: this process's umask), as cp and
+   * rsync without -p do: files take the source's bits minus these, never wider.
+   */
+  readonly umask?: number;
 }
 
 export interface ReceiveResult extends ReceiverStats {
@@ -121,6 +126,7 @@ class TreeReceiver {
   private readonly staged: boolean;
   private readonly workRoot: string;
   private readonly started = performance.now();
+  private readonly umask: number;
   private tempCounter = 0;
 
   private helloSeen = false;
@@ -174,6 +180,7 @@ class TreeReceiver {
     private readonly opts: ReceiveTreeOptions,
   ) {
     this.limits = { ...DEFAULT_TRANSFER_LIMITS, ...opts.limits };
+    this.umask = (opts.umask ?? process.umask()) & 0o777;
     let existing: ReturnType<typeof statSync> | undefined;
     try {
       existing = statSync(dest);
@@ -404,7 +411,7 @@ class TreeReceiver {
     const abs = this.abs(entry.path);
     const existing = this.destInfo(entry.path);
     if (existing?.type === 'file' && existing.size === entry.size && Math.abs(existing.mtimeMs - entry.mtimeMs) < 1) {
-      if ((existing.mode & 0o777) !== safeMode(entry.mode)) chmodSync(abs, safeMode(entry.mode));
+      if ((existing.mode & 0o777) !== this.modeOf(entry.mode)) chmodSync(abs, this.modeOf(entry.mode));
       this.stats.filesUnchanged += 1;
       return;
     }
@@ -413,7 +420,7 @@ class TreeReceiver {
       this.temps.add(tmp);
       const fd = openSync(tmp, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_NOFOLLOW, 0o600);
       try {
-        fchmodSync(fd, safeMode(entry.mode));
+        fchmodSync(fd, this.modeOf(entry.mode));
         futimesSync(fd, toSeconds(entry.mtimeMs), toSeconds(entry.mtimeMs));
       } finally {
         closeSync(fd);
@@ -767,7 +774,7 @@ class TreeReceiver {
     const fd = openSync(tmp, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_NOFOLLOW, 0o600);
     try {
       if (total > 0) writevSync(fd, pieces, 0);
-      fchmodSync(fd, safeMode(f.entry.mode));
+      fchmodSync(fd, this.modeOf(f.entry.mode));
       futimesSync(fd, toSeconds(f.entry.mtimeMs), toSeconds(f.entry.mtimeMs));
     } finally {
       closeSync(fd);
@@ -804,7 +811,7 @@ class TreeReceiver {
       return this.finishFile(f, hash);
     }
     const seconds = toSeconds(f.entry.mtimeMs);
-    await fh.chmod(safeMode(f.entry.mode));
+    await fh.chmod(this.modeOf(f.entry.mode));
     await fh.utimes(seconds, seconds);
     await fh.close();
     f.fh = undefined;
@@ -842,6 +849,11 @@ class TreeReceiver {
     if (this.listEnded && this.unfinished === 0) this.settle?.resolve();
   }
 
+  /** The bits a file or folder gets here: the source's, without setuid and friends, minus the umask. */
+  private modeOf(sourceMode: number): number {
+    return safeMode(sourceMode) & ~this.umask;
+  }
+
   // ---- the end -------------------------------------------------------------------------
 
   /** The last commit, then deletions, then directory attributes, then the staging rename. */
@@ -851,8 +863,8 @@ class TreeReceiver {
     if ((this.opts.deleteExtraneous ?? true) && !this.staged) this.deleteExtraneous();
     const depth = (p: string): number => p.split('/').length;
     const dirs = this.dirIds.map((id) => this.entries[id] as FileEntry).sort((a, b) => depth(b.path) - depth(a.path));
-    for (const d of dirs) setDirAttrs(this.abs(d.path), d);
-    if (this.root) setDirAttrs(this.workRoot, this.root);
+    for (const d of dirs) setDirAttrs(this.abs(d.path), { mode: this.modeOf(d.mode), mtimeMs: d.mtimeMs });
+    if (this.root) setDirAttrs(this.workRoot, { mode: this.modeOf(this.root.mode), mtimeMs: this.root.mtimeMs });
     if (this.staged) {
       if (existsSync(this.dest)) {
         throw new HappierError('CONFLICT', `${this.dest} appeared while the tree was being staged`, { hint: 'Choose another target path, or remove it and sync again.' });
@@ -950,7 +962,7 @@ async function fsyncDir(dir: string): Promise<void> {
 }
 
 function setDirAttrs(abs: string, attrs: { mode: number; mtimeMs: number }): void {
-  chmodSync(abs, safeMode(attrs.mode));
+  chmodSync(abs, attrs.mode);
   utimesSync(abs, toSeconds(attrs.mtimeMs), toSeconds(attrs.mtimeMs));
 }
 

@@ -71,6 +71,17 @@ describe('Claude export and import', () => {
     expect(readdirSync(dstRoot).filter((f) => f.startsWith('.happier-import'))).toEqual([]);
   });
 
+  it('writes every imported file 0600, whatever bits the source had (issue 13)', () => {
+    const srcRoot = fresh('src-modes');
+    const { id } = sourceSession(srcRoot, '/home/alice/p');
+    const bundle = exportClaudeBundle(srcRoot, id);
+    const open = { ...bundle, files: bundle.files.map((f) => ({ ...f, mode: 0o666 })) };
+    const dstRoot = fresh('dst-modes');
+    const result = importClaudeBundle(dstRoot, open, fresh('work-modes'));
+    expect(result.writtenPaths.length).toBeGreaterThan(1);
+    for (const p of result.writtenPaths) expect([p, statSync(p).mode & 0o777]).toEqual([p, 0o600]);
+  });
+
   it('round-trips: exporting and importing back to the first cwd gives the same transcript', () => {
     const aRoot = fresh('a');
     const aCwd = fresh('acwd');

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exportCodexBundle, importCodexBundle } from '../../../../src/providers/codex/codex-bundle.js';
@@ -51,6 +51,13 @@ describe('codex bundle', () => {
   it('brings an archived rollout back to its live date folder', async () => {
     writeRollout(sourceRoot, { id: ID, cwd: '/src', start, archived: true });
     expect((await exportCodexBundle(source, ID)).files[0]!.path).toBe(rel);
+  });
+
+  it('writes the imported rollout 0600, whatever bits the source had (issue 13)', async () => {
+    writeRollout(sourceRoot, { id: ID, cwd: '/src/proj', start });
+    const bundle = await exportCodexBundle(source, ID);
+    const result = await importCodexBundle(target, { ...bundle, files: bundle.files.map((f) => ({ ...f, mode: 0o644 })) }, { targetCwd });
+    expect(statSync(result.writtenPaths[0]!).mode & 0o777).toBe(0o600);
   });
 
   it('round-trips to another home and cwd: same place, cwd rewritten, everything else identical, discoverable', async () => {
