@@ -150,7 +150,9 @@ describe('a session on the laptop and its handoff to mb, without any locale', ()
     const st = statSync(moved);
     expect({ uid: st.uid, mode: (st.mode & 0o777).toString(8) }).toEqual({ uid: um.mb.uid, mode: '600' });
 
-    const here = (await um.json(['session', 'show', id])).body.data.session;
+    const shown = await um.json(['session', 'show', id]);
+    expect(shown.code, explain(shown)).toBe(0);
+    const here = shown.body.data.session;
     expect(here).toMatchObject({ ownerMachineName: 'mb', ownerEpoch: 1, active: false });
     expect(sessionsOn(um.laptop)).not.toContain(tmuxName);
   });
