@@ -74,6 +74,20 @@ export function checkOverridePath(machine: string, key: MachineKey, value: strin
   return value;
 }
 
+/** `machine add --set key=path`, each checked as `machine set` checks it. */
+export function parseOverrideSpecs(machine: string, specs: readonly string[]): MachineOverrides {
+  const out: Partial<Record<MachineKey, string>> = {};
+  for (const spec of specs) {
+    const eq = spec.indexOf('=');
+    if (eq <= 0) {
+      throw new HappierError('USAGE', `--set wants key=path, not ${JSON.stringify(spec)}`, { hint: `e.g. --set node=/opt/node/bin/node; keys: ${MACHINE_KEYS.join(', ')}` });
+    }
+    const key = parseMachineKey(spec.slice(0, eq));
+    out[key] = checkOverridePath(machine, key, spec.slice(eq + 1));
+  }
+  return out;
+}
+
 const MACHINE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
 export function isValidMachineName(name: string): boolean {

@@ -28,6 +28,8 @@ export interface PeerConnectOptions {
   readonly connectTimeoutMs?: number;
   /** Run the uploaded bundle even when the peer has the same happier installed. */
   readonly forceBundle?: boolean;
+  /** Paths to use instead of the machine's recorded ones (`machine add --set`). */
+  readonly overrides?: MachineOverrides;
 }
 
 export interface Peer {
@@ -99,7 +101,7 @@ export class PeerConnector {
       ...(this.local.bundle ? { bundle: this.local.bundle } : {}),
       ...(opts.forceBundle ? { forceBundle: true } : {}),
       machineName: address.name,
-      overrides: this.local.overridesOf?.(address.name) ?? {},
+      overrides: opts.overrides ?? this.local.overridesOf?.(address.name) ?? {},
     });
     return { address, ssh, agent, info: agent.info };
   }

@@ -1,7 +1,7 @@
 import { Argument, Command } from 'commander';
 import { resolve } from 'node:path';
 import { HappierError, isHappierError } from '../../domain/errors.js';
-import { checkOverridePath, isValidMachineName, MACHINE_KEYS, parseMachineKey, type Machine } from '../../domain/machine.js';
+import { checkOverridePath, isValidMachineName, MACHINE_KEYS, parseMachineKey, parseOverrideSpecs, type Machine, type MachineKey } from '../../domain/machine.js';
 import type { PeerConnector } from '../../transfer/peer-connector.js';
 import { outputWidth } from '../cli-io.js';
 import type { CliContext } from '../context.js';
@@ -12,6 +12,7 @@ import { formatTable } from '../output/table-layout.js';
 import { packageInfo } from '../package-info.js';
 import { openPeers } from '../peer-access.js';
 import { peerEnvironment } from '../../transfer/agent/peer-environment.js';
+import { MIN_NODE_MAJOR } from '../../transfer/agent/start-probe.js';
 import { providersOnPath } from '../../transfer/agent/providers-on-path.js';
 
 const LIST_TIMEOUT_MS = 5_000;
@@ -104,6 +105,16 @@ export async function probe(peers: PeerConnector, m: Machine, timeoutMs: number)
   }
 }
 
+/** A machine being added has nothing to `machine set` yet: its fix is `--set` on the same add. */
+function withAddHint(err: unknown, name: string, target: string): unknown {
+  if (!isHappierError(err) || typeof err.details.fixKey !== 'string') return err;
+  const key = err.details.fixKey;
+  return new HappierError(err.code, err.message, {
+    hint: `${key === 'node' ? `install Node ${MIN_NODE_MAJOR} or newer on ${target}, or give` : 'give'} its path there: \`happier machine add ${name} ${target} --set ${key}=/path/to/${key === 'shell' ? 'zsh' : key}\``,
+    details: err.details,
+  });
+}
+
 /** Keeps what a peer that answered now said about its login environment. */
 async function recordFresh(ctx: CliContext, m: Machine, s: MachineStatus): Promise<void> {
   if (s.status === 'online' && s.environment && s.environment !== m.environment) (await ctx.store()).machines.recordEnvironment(m.id, s.environment);
@@ -169,13 +180,15 @@ export function machineCommand(ctx: CliContext): Command {
     .argument('<ssh-target>', 'user@host[:port] or a Host alias from ~/.ssh/config')
     .option('--identity <file>', 'SSH private key to log in with')
     .option('--accept-new-host-key', 'record the host key in known_hosts if it is not known yet')
+    .option('--set <key=path...>', `a path its login PATH does not find, as \`machine set\` takes it (${MACHINE_KEYS.join(', ')})`)
     .option('--json', 'JSON envelope on stdout')
-    .action(async (name: string, target: string, opts: { identity?: string; acceptNewHostKey?: boolean; json?: boolean }) => {
+    .action(async (name: string, target: string, opts: { identity?: string; acceptNewHostKey?: boolean; set?: string[]; json?: boolean }) => {
       if (!isValidMachineName(name)) {
         throw new HappierError('USAGE', `invalid machine name ${JSON.stringify(name)}`, {
           hint: 'use letters, digits, dot, dash and underscore (up to 63 characters)',
         });
       }
+      const overrides = parseOverrideSpecs(name, opts.set ?? []);
       const store = await ctx.store();
       const existing = store.machines.byName(name);
       if (existing) {
@@ -185,7 +198,9 @@ export function machineCommand(ctx: CliContext): Command {
       }
       const identityFile = opts.identity ? resolve(ctx.io.cwd, opts.identity) : null;
       const result = await withPeers(ctx, async (peers, selfId) => {
-        const peer = await peers.connect({ name, sshTarget: target, identityFile }, { acceptNewHostKey: !!opts.acceptNewHostKey });
+        const peer = await peers.connect({ name, sshTarget: target, identityFile }, { acceptNewHostKey: !!opts.acceptNewHostKey, overrides }).catch((err: unknown) => {
+          throw withAddHint(err, name, target);
+        });
         const id = peer.info.machineId;
         if (!id) throw new HappierError('PROTOCOL', `${target} did not say which machine it is`, { hint: 'update happier on the peer' });
         if (id === selfId) throw new HappierError('CONFLICT', `${target} is this machine`, { hint: 'add another computer' });
@@ -197,6 +212,7 @@ export function machineCommand(ctx: CliContext): Command {
         }
         store.machines.upsert({ id, name, sshTarget: target, identityFile, isSelf: false, createdAt: ctx.io.now().toISOString() });
         if (peer.info.environment) store.machines.recordEnvironment(id, peer.info.environment);
+        for (const [key, path] of Object.entries(overrides)) store.machines.setOverride(id, key as MachineKey, path);
         return { id, name, target, accepted: peer.ssh.acceptedKeys, info: peer.info };
       });
       if (opts.json) {
@@ -207,7 +223,8 @@ export function machineCommand(ctx: CliContext): Command {
             version: result.info.happierVersion,
             providers: result.info.providers,
             environment: result.info.environment ?? null,
-            paths: pathsJson(result.info.environment, {}),
+            overrides,
+            paths: pathsJson(result.info.environment, overrides),
           }) + '\n',
         );
         return;
@@ -215,7 +232,7 @@ export function machineCommand(ctx: CliContext): Command {
       for (const fp of result.accepted) ctx.note(`accepted the host key of ${target}: ${fp}`);
       const provs = result.info.providers.length ? result.info.providers.join(', ') : 'no providers yet';
       ctx.note(`added ${name} (${target}): happier ${result.info.happierVersion}, node ${result.info.node}, ${provs}`);
-      for (const line of machinePathLines(name, result.info.environment, {}, { stale: false, width: outputWidth(ctx.io) }).slice(1)) ctx.note(line);
+      for (const line of machinePathLines(name, result.info.environment, overrides, { stale: false, width: outputWidth(ctx.io) }).slice(1)) ctx.note(line);
     });
 
   cmd

@@ -64,7 +64,7 @@ export function probeVerdict(probe: PeerProbe, c: ProbeContext): ProbeVerdict {
     return refuse(
       new HappierError('PEER_INCOMPATIBLE', `what is set for ${c.machine} is not executable on ${c.host}: ${what}`, {
         hint: `fix it with \`happier machine set ${c.machine} ${k} <path>\`, or clear it with \`happier machine set ${c.machine} ${k} --unset\``,
-        details: { reason: 'override-unusable', keys: probe.unusable },
+        details: { reason: 'override-unusable', keys: probe.unusable, fixKey: k },
       }),
     );
   }
@@ -76,7 +76,7 @@ export function probeVerdict(probe: PeerProbe, c: ProbeContext): ProbeVerdict {
     return refuse(
       new HappierError('PEER_INCOMPATIBLE', `${c.host} has neither ${other} nor node on ${where}`, {
         hint: `install Node ${MIN_NODE_MAJOR} or newer (or happier ${c.version}) on ${c.host}, ${pointAtNode}`,
-        details: { reason: 'node-missing', shell: probe.shell, happierPath: probe.happierPath },
+        details: { reason: 'node-missing', shell: probe.shell, happierPath: probe.happierPath, fixKey: 'node' },
       }),
     );
   }
@@ -84,7 +84,7 @@ export function probeVerdict(probe: PeerProbe, c: ProbeContext): ProbeVerdict {
     return refuse(
       new HappierError('PEER_INCOMPATIBLE', `node ${probe.nodeVersion} (${probe.nodePath}) on ${c.host} is too old: the agent needs Node ${MIN_NODE_MAJOR} or newer`, {
         hint: `upgrade node on ${c.host} or install happier ${c.version} there, ${pointAtNode}`,
-        details: { reason: 'node-too-old', nodeVersion: probe.nodeVersion, nodePath: probe.nodePath },
+        details: { reason: 'node-too-old', nodeVersion: probe.nodeVersion, nodePath: probe.nodePath, fixKey: 'node' },
       }),
     );
   }

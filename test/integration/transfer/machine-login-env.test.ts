@@ -58,8 +58,17 @@ async function ping(): Promise<any> {
 }
 
 describe('the peer’s login environment', () => {
+  it('machine add refuses a --set path the peer cannot run, saying how to add it instead', async () => {
+    const r = await runHappier(['machine', 'add', 'box', 'peer-box', '--set', 'tmux=/nowhere/tmux'], env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('tmux /nowhere/tmux');
+    expect(r.stderr).toContain('happier machine add box peer-box --set tmux=/path/to/tmux');
+    expect((await runHappier(['machine', 'add', 'box', 'peer-box', '--set', 'tmux'], env)).code).toBe(2);
+    expect((await runHappier(['machine', 'list', '--json'], env)).stdout).not.toContain('"box"');
+  });
+
   it('machine add finds happier, node and claude on the login PATH, and the provider variables by name', async () => {
-    const added = await runHappier(['machine', 'add', 'box', 'peer-box', '--json'], env);
+    const added = await runHappier(['machine', 'add', 'box', 'peer-box', '--set', 'tmux=/usr/bin/tmux', '--json'], env);
     expect(added.stderr).toBe('');
     expect(added.code).toBe(0);
     const data = json(added.stdout).data;
@@ -69,6 +78,8 @@ describe('the peer’s login environment', () => {
       paths: { node: join(tools, 'node'), happier: join(tools, 'happier'), claude: join(tools, 'claude'), tmux: '/usr/bin/tmux', codex: null },
     });
     expect(data.environment.providerEnv).toEqual(expect.arrayContaining(['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'https_proxy']));
+    expect(data.overrides).toEqual({ tmux: '/usr/bin/tmux' });
+    expect(data.paths.tmux).toEqual({ path: '/usr/bin/tmux', source: 'set' });
     // Names only: the peer's secrets never land on this machine.
     expect(added.stdout).not.toContain('sk-ant-secret-in-profile');
 
@@ -86,13 +97,14 @@ describe('the peer’s login environment', () => {
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
     expect(table.stdout).toContain('box: login shell /bin/bash');
     expect(table.stdout).toMatch(new RegExp(`\\n  claude +${join(tools, 'claude').replace(/[/.]/g, '\\$&')}\\n`));
+    expect(table.stdout).toMatch(/\n {2}tmux +\/usr\/bin\/tmux \(set\)\n/);
     expect(table.stdout).toMatch(/\n {2}missing +codex, opencode\n/);
     expect(table.stdout).toMatch(/\n {2}env +ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, https_proxy\n/);
     expect(table.stdout).not.toContain('sk-ant-secret');
 
     const listed = json((await runHappier(['machine', 'list', '--json'], env)).stdout).data.machines as any[];
     const box = listed.find((m) => m.name === 'box');
-    expect(box).toMatchObject({ status: 'online', overrides: {}, environment: { shell: '/bin/bash', providerEnv: expect.arrayContaining(['ANTHROPIC_API_KEY']) } });
+    expect(box).toMatchObject({ status: 'online', overrides: { tmux: '/usr/bin/tmux' }, environment: { shell: '/bin/bash', providerEnv: expect.arrayContaining(['ANTHROPIC_API_KEY']) } });
     expect(Object.keys(box.paths)).toEqual(['node', 'happier', 'tmux', 'claude', 'codex', 'opencode', 'shell']);
   });
 

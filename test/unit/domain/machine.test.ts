@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkOverridePath, effectivePaths, MACHINE_KEYS, parseMachineKey, type MachineEnvironment } from '../../../src/domain/machine.js';
+import { checkOverridePath, effectivePaths, MACHINE_KEYS, parseMachineKey, parseOverrideSpecs, type MachineEnvironment } from '../../../src/domain/machine.js';
 import { happierErrorOf } from '../../helpers/happier-error.js';
 
 const probed: MachineEnvironment = {
@@ -43,6 +43,19 @@ describe('machine set keys and values', () => {
       const err = happierErrorOf(() => checkOverridePath('desk', 'shell', bad));
       expect(err.code).toBe('USAGE');
       expect(err.message).toContain('plain absolute path on desk');
+    }
+  });
+});
+
+describe('machine add --set', () => {
+  it('reads key=path pairs, the path keeping any further =', () => {
+    expect(parseOverrideSpecs('desk', ['node=/opt/node/bin/node', 'claude=/opt/a=b/claude'])).toEqual({ node: '/opt/node/bin/node', claude: '/opt/a=b/claude' });
+    expect(parseOverrideSpecs('desk', [])).toEqual({});
+  });
+
+  it('refuses a pair without =, an unknown key and a relative path as usage errors', () => {
+    for (const bad of ['node', '=/opt/node', 'python=/usr/bin/python3', 'node=bin/node']) {
+      expect(happierErrorOf(() => parseOverrideSpecs('desk', [bad])).code, bad).toBe('USAGE');
     }
   });
 });
