@@ -1,7 +1,9 @@
 /**
- * Starts the agent on a peer over an SSH connection. An installed `happier` of the same
- * version is used as is; otherwise the single-file bundle is uploaded (once per version
- * and content, checked by sha256 on the peer) and run with the peer's own node.
+ * Starts the agent on a peer over an SSH connection, through the user's login shell so it
+ * (and every pane it starts) has the PATH and provider settings of the user's profile. An
+ * installed `happier` of the same version is used as is; otherwise the single-file bundle
+ * is uploaded (once per version and content, checked by sha256 on the peer) and run with
+ * the peer's own node. Paths set with `happier machine set` win over the login PATH.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
