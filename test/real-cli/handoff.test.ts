@@ -32,7 +32,7 @@ beforeAll(async () => {
   mkdirSync(bin);
   peer = await startSshd({ path: [bin, dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':') });
   b = createProviderSandbox('B', peer.home, { mockUrl: mock.url, cwdRelative: 'elsewhere' });
-  for (const agent of ['claude', 'codex', 'opencode']) b.trust(join(b.home, 'moved', agent));
+  // B never trusts the folders the sessions move to: the handoff carries A's trust there (issue 13).
   bTmux = testTmux(join(b.home, 'tmux.sock'));
   const exports = Object.entries({ ...b.env, HAPPIER_TMUX_SOCKET: bTmux.socket })
     .filter(([k]) => k !== 'HOME' && k !== 'PATH')
@@ -87,6 +87,9 @@ describe.each(['claude', 'opencode', 'codex'] as const)('a real %s session hande
     expect(result).toMatchObject({ ownerEpoch: 1, plan: { target: { path: target } } });
 
     expect(readFileSync(join(target, 'notes.md'), 'utf8')).toBe(`# ${agent} project\n`);
+    // A trusted the folder, so B now trusts the new one the provider's way (OpenCode has no trust dialog).
+    if (agent === 'claude') expect(JSON.parse(readFileSync(join(b.claudeConfigDir, '.claude.json'), 'utf8')).projects[target]).toMatchObject({ hasTrustDialogAccepted: true });
+    if (agent === 'codex') expect(readFileSync(join(b.codexHome, 'config.toml'), 'utf8')).toContain(`[projects.${JSON.stringify(target)}]\ntrust_level = "trusted"\n`);
     const tmuxSession = result.tmuxSession as string;
     const mark = mock.mark();
     await bTmux.waitForText(tmuxSession, READY[agent], 60_000).catch((err) => {
