@@ -48,7 +48,7 @@ describe('happier handoff between two machines over a real sshd', () => {
     const attach = await m.run(['attach', p.session.id]);
     expect(attach.code).toBe(1);
     expect(attach.stderr).toContain('owned by desk');
-    expect(attach.stderr).toContain(`ssh -t desk happier attach ${p.session.id}`);
+    expect(attach.stderr).toContain(`ssh -t desk '$SHELL -lc "happier attach ${p.session.id}"'`);
     const resume = await m.json(['resume', p.session.id]);
     expect(resume.body.error.code).toBe('NOT_OWNER');
 
@@ -240,7 +240,7 @@ describe('happier handoff between two machines over a real sshd', () => {
       for (const [i, label] of ['preparing the target', 'moving the session state', 'resuming on the target', 'updating ownership'].entries()) {
         expect(screen).toContain(`[${i + 1}/4] ${label}: done`);
       }
-      expect(screen).toContain(`attach: ssh -t desk happier attach ${p.session.id}`);
+      expect(screen).toContain(`attach: ssh -t desk '$SHELL -lc "happier attach ${p.session.id}"'`);
     } finally {
       pane.kill();
     }

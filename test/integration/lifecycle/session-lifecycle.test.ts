@@ -295,10 +295,10 @@ describe('happier resume refusals', () => {
     expect(await refusal(ids.elsewhere)).toMatchObject({
       code: 'NOT_OWNER',
       message: 'session aaaa0004 is owned by build-box, not this machine',
-      hint: `run it there: ssh -t dev@build.lan happier resume ${ids.elsewhere}`,
+      hint: `run it there: ssh -t dev@build.lan '$SHELL -lc "happier resume ${ids.elsewhere}"'`,
     });
     const attach = await run(['attach', ids.elsewhere]);
-    expect(attach.stderr).toContain(`hint: run: ssh -t dev@build.lan happier attach ${ids.elsewhere}`);
+    expect(attach.stderr).toContain(`hint: run: ssh -t dev@build.lan '$SHELL -lc "happier attach ${ids.elsewhere}"'`);
   });
 
   it('without an id and without a terminal, points to session list --resumable', async () => {

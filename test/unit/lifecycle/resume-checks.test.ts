@@ -31,8 +31,8 @@ describe('resumeRefusal', () => {
     expect(refusal({ session: { ...session, ownerMachineId: 'm2' }, owner: { name: 'build-box', sshTarget: 'dev@build.lan' } })).toEqual({
       code: 'NOT_OWNER',
       message: 'session 3f2a9c1e is owned by build-box, not this machine',
-      hint: `run it there: ssh -t dev@build.lan happier resume ${session.id}`,
-      details: { owner: 'build-box', ssh: `ssh -t dev@build.lan happier resume ${session.id}` },
+      hint: `run it there: ssh -t dev@build.lan '$SHELL -lc "happier resume ${session.id}"'`,
+      details: { owner: 'build-box', ssh: `ssh -t dev@build.lan '$SHELL -lc "happier resume ${session.id}"'` },
     });
   });
 

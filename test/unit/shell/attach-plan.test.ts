@@ -68,7 +68,7 @@ describe('attachPlan', () => {
       kind: 'not-attachable',
       reason: 'other-owner',
       message: 'session 3f2a9c1e is owned by build-box',
-      hint: `run: ssh -t dev@build.lan happier attach ${id}`,
+      hint: `run: ssh -t dev@build.lan '$SHELL -lc "happier attach ${id}"'`,
     });
   });
 
