@@ -36,7 +36,7 @@ describe('handoff output', () => {
       'handed off 3f2a9c1e (claude) to desk: /Users/ann/app-2',
       '  workspace: 12 file(s) sent, 3.0 MB',
       '  running there in tmux session happier-3f2a9c1e',
-      'attach: ssh -t ann@desk '$SHELL -lc "happier attach 3f2a9c1e-0000-4000-8000-000000000001"'',
+      `attach: ssh -t ann@desk '$SHELL -lc "happier attach 3f2a9c1e-0000-4000-8000-000000000001"'`,
     ]);
     expect(formatEvent({ phase: 'move', label: 'moving the session state', status: 'done', detail: '1 state file(s)' }, 2)).toBe('[2/4] moving the session state: done (1 state file(s))');
   });
