@@ -1,8 +1,9 @@
 import type { ProcessRunner } from '../../src/domain/process-runner.js';
+import type { TmuxServerIdentity } from '../../src/domain/session.js';
 import { killSession, paneTarget, runTmux, sessionPanes, type TmuxServer } from './tmux-server.js';
 
 export type EarlyExit =
-  | { readonly kind: 'running' }
+  | { readonly kind: 'running'; readonly server: TmuxServerIdentity }
   | { readonly kind: 'exited'; readonly status: number | null; readonly output: readonly string[] };
 
 export interface EarlyExitClock {
@@ -49,7 +50,7 @@ export async function watchEarlyExit(
   const after = (await sessionPanes(runner, server, sessionName))[0];
   if (!after) return { kind: 'exited', status: null, output: [] };
   if (after.dead) return collect(runner, server, sessionName, after.deadStatus, clock);
-  return { kind: 'running' };
+  return { kind: 'running', server: after.server };
 }
 
 /**

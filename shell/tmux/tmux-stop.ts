@@ -1,6 +1,7 @@
 import type { ProcessRunner } from '../../src/domain/process-runner.js';
 import { sendKeys, type KeyStroke } from './tmux-keys.js';
-import { killSession, sessionPanes, type TmuxServer } from './tmux-server.js';
+import type { TmuxServerIdentity } from '../../src/domain/session.js';
+import { killSession, sessionPanes, type PaneInfo, type TmuxServer } from './tmux-server.js';
 
 /** A polite way to ask the provider to leave, and how long to give it. */
 export type StopStep =
@@ -48,9 +49,13 @@ export async function runStopPlan(plan: readonly StopStep[], ops: StopOps): Prom
   return 'killed';
 }
 
-/** The real operations on one tmux session. */
-export function tmuxStopOps(runner: ProcessRunner, server: TmuxServer, sessionName: string): StopOps {
-  const livePid = async () => (await sessionPanes(runner, server, sessionName)).find((p) => !p.dead)?.panePid;
+/**
+ * The real operations on one tmux session. With `life`, a pane of the same name on a later
+ * life of the server is not this session's and counts as nothing running.
+ */
+export function tmuxStopOps(runner: ProcessRunner, server: TmuxServer, sessionName: string, life?: TmuxServerIdentity): StopOps {
+  const ours = (p: PaneInfo) => !p.dead && (!life || (p.server.pid === life.pid && p.server.startTime === life.startTime));
+  const livePid = async () => (await sessionPanes(runner, server, sessionName)).find(ours)?.panePid;
   return {
     alive: async () => (await livePid()) !== undefined,
     sendKeys: async (strokes) => {

@@ -1,9 +1,9 @@
 import type { ChalkInstance } from 'chalk';
 import { existsSync, realpathSync } from 'node:fs';
 import { resolveHappierHome } from '../domain/happier-home.js';
-import { needsLiveness, type ViewContext } from '../domain/session-view.js';
+import type { ViewContext } from '../domain/session-view.js';
 import type { Session } from '../domain/session.js';
-import { NO_LIVE_TMUX, socketsToAsk, type LiveTmux } from '../domain/tmux-liveness.js';
+import type { LiveTmux } from '../domain/tmux-liveness.js';
 import type { TmuxServer } from '../../shell/tmux/tmux-server.js';
 import type { MachinesRepo } from '../store/machines-repo.js';
 import type { Registry } from '../store/registry.js';
@@ -75,7 +75,11 @@ export class CliContext {
 
   /** Asks the tmux servers that `sessions` were recorded on, each once. */
   async liveTmux(sessions: readonly Session[]): Promise<LiveTmux> {
-    const store = await this.store();
+    const [store, { needsLiveness }, { NO_LIVE_TMUX, socketsToAsk }] = await Promise.all([
+      this.store(),
+      import('../domain/session-view.js'),
+      import('../domain/tmux-liveness.js'),
+    ]);
     const self = store.registry.machineId;
     if (!needsLiveness(sessions, self)) return NO_LIVE_TMUX;
     const [{ askTmuxServers }, { nodeProcessRunner }, server] = await Promise.all([

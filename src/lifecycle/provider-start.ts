@@ -39,8 +39,7 @@ export async function startProviderInTmux(
       clock: { now: () => deps.clock.now().getTime(), sleep: deps.clock.sleep },
     });
     if (result.kind === 'exited') throw providerFailed(opts.label, result, opts.hint);
-    const server = (await sessionPanes(runner, tmux, opts.sessionName))[0]?.server;
-    return { kind: 'tmux', sessionName: opts.sessionName, socket: tmux.socket, ...(server ? { server } : {}) };
+    return { kind: 'tmux', sessionName: opts.sessionName, socket: tmux.socket, server: result.server };
   } finally {
     envFile.remove();
   }

@@ -3,7 +3,7 @@ import { runStopPlan, stopPlan, tmuxStopOps, type StopOutcome } from '../../shel
 import type { LifecycleDeps } from './lifecycle-deps.js';
 import { quitKeys } from './quit-keys.js';
 import { notOwner } from './resume-checks.js';
-import { isRunning, otherOwner, recordedServer } from './session-facts.js';
+import { otherOwner, recordedServer } from './session-facts.js';
 
 /**
  * Stops a session's provider: its own quit keys, then SIGINT, then closing the tmux
@@ -12,11 +12,11 @@ import { isRunning, otherOwner, recordedServer } from './session-facts.js';
 export async function stopSession(deps: LifecycleDeps, selector: string): Promise<{ session: Session; outcome: StopOutcome }> {
   const session = deps.sessions.resolve(selector);
   if (session.ownerMachineId !== deps.selfMachineId) throw notOwner(session, otherOwner(deps, session), 'stop');
-  // A pane of the same name on a later life of the recorded server is not this session's.
-  if (session.terminal?.kind !== 'tmux' || !(await isRunning(deps, session))) return { session, outcome: 'not-running' };
+  if (session.terminal?.kind !== 'tmux') return { session, outcome: 'not-running' };
+  const t = session.terminal;
   const outcome = await runStopPlan(
     stopPlan(quitKeys(session.agent), deps.timing.stopStepMs),
-    tmuxStopOps(deps.runner, recordedServer(deps, session.terminal), session.terminal.sessionName),
+    tmuxStopOps(deps.runner, recordedServer(deps, t), t.sessionName, t.server),
   );
   if (outcome === 'not-running') return { session, outcome };
   const now = deps.clock.now().toISOString();

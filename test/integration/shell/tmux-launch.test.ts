@@ -73,7 +73,10 @@ describe('launching in tmux', () => {
     await waitFor(() => readJson(out) !== null);
     expect(readJson(out)).toEqual({ argv: awkward, cwd, awkward: 'a=b; $c\nd', tmux: expect.stringContaining(server.socket!) });
     expect(liveSessionNames(await listPanes(nodeProcessRunner, server)).has('happier-argv0001')).toBe(true);
-    expect(await watchEarlyExit(nodeProcessRunner, server, 'happier-argv0001', { windowMs: 200, clock })).toEqual({ kind: 'running' });
+    expect(await watchEarlyExit(nodeProcessRunner, server, 'happier-argv0001', { windowMs: 200, clock })).toEqual({
+      kind: 'running',
+      server: { pid: expect.any(Number), startTime: expect.any(Number) },
+    });
   });
 
   it('keeps what a program said when it exits at once, then removes its session', async () => {
