@@ -35,6 +35,8 @@ export const ERROR_DESCRIPTIONS: Readonly<Record<string, string>> = {
   PEER_INCOMPATIBLE: 'the peer runs a happier or Node.js too old to work with this one',
   BACKEND_DISABLED: 'the provider is turned off in settings (backends.<agent>.enabled)',
   PROVIDER_CONFIG: "a provider's own config file (.claude.json, config.toml) cannot be read or edited safely; it was left untouched",
+  BUSY: 'the provider is mid-turn and `--no-queue` was given; send again when it is idle',
+  SEND_TIMEOUT: 'the message was delivered, but the reply did not land before `--timeout`',
   TMUX_FAILED: 'tmux refused to start or reach the session; its words are quoted',
   INTERNAL: 'an unexpected failure; HAPPIER_DEBUG=1 shows the stack trace',
 };

@@ -33,6 +33,8 @@ export const ERROR_CODES = [
   'BACKEND_DISABLED',
   'TMUX_FAILED',
   'PROVIDER_CONFIG',
+  'BUSY',
+  'SEND_TIMEOUT',
   'INTERNAL',
 ] as const;
 
