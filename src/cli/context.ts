@@ -98,6 +98,7 @@ export class CliContext {
       selfMachineId: store.registry.machineId,
       machineNames: store.machines.names(),
       liveTmux: await this.liveTmux(sessions),
+      reachableMachines: store.machines.sshReachableIds(),
     };
   }
 

@@ -17,6 +17,7 @@ import { resumeCommand } from './commands/resume.js';
 import { attachCommand } from './commands/attach.js';
 import { stopCommand } from './commands/stop.js';
 import { handoffCommand } from './commands/handoff.js';
+import { sendCommand } from './commands/send.js';
 
 /** `session list` becomes `session_list`: the JSON envelope's kind. */
 function kindOf(cmd: Command): string {
@@ -55,6 +56,7 @@ export function buildProgram(ctx: CliContext): Command {
   program.addCommand(attachCommand(ctx));
   program.addCommand(stopCommand(ctx));
   program.addCommand(handoffCommand(ctx));
+  program.addCommand(sendCommand(ctx));
 
   program.allowExcessArguments(true).action(async () => {
     if (program.args.length > 0) {

@@ -1,4 +1,6 @@
+import type { InputAvailability } from './message-send.js';
 import { resumeEligibility, type ResumeStatus } from './resume-eligibility.js';
+import { inputAvailability } from './session-input.js';
 import type { Session } from './session.js';
 import type { Settings } from './settings.js';
 import { isTmuxTerminalLive, type LiveTmux } from './tmux-liveness.js';
@@ -13,6 +15,8 @@ export interface SessionView {
   readonly resume: ResumeStatus;
   readonly ownerMachineName: string | null;
   readonly ownedHere: boolean;
+  /** Whether `happier send` can reach it, and why. */
+  readonly input: InputAvailability;
 }
 
 export interface ViewContext {
@@ -21,6 +25,8 @@ export interface ViewContext {
   readonly machineNames: ReadonlyMap<string, string>;
   /** The tmux servers sessions were recorded on, each asked once with `list-panes -a`. */
   readonly liveTmux: LiveTmux;
+  /** Other machines a send can reach: an ssh target is known, or the sync server says they are online. */
+  readonly reachableMachines: ReadonlySet<string>;
 }
 
 export function isActive(s: Session, selfMachineId: string, live: LiveTmux): boolean {
@@ -29,12 +35,22 @@ export function isActive(s: Session, selfMachineId: string, live: LiveTmux): boo
 }
 
 export function viewSession(s: Session, ctx: ViewContext): SessionView {
+  const active = isActive(s, ctx.selfMachineId, ctx.liveTmux);
+  const resume = resumeEligibility(s, ctx.settings);
+  const ownedHere = s.ownerMachineId === ctx.selfMachineId;
   return {
     session: s,
-    active: isActive(s, ctx.selfMachineId, ctx.liveTmux),
-    resume: resumeEligibility(s, ctx.settings),
+    active,
+    resume,
     ownerMachineName: ctx.machineNames.get(s.ownerMachineId) ?? null,
-    ownedHere: s.ownerMachineId === ctx.selfMachineId,
+    ownedHere,
+    input: inputAvailability({
+      archived: s.archived,
+      active,
+      resume,
+      ownedHere,
+      ownerReachable: ctx.reachableMachines.has(s.ownerMachineId),
+    }),
   };
 }
 

@@ -64,7 +64,7 @@ function resumeHint(s: Session, reason: 'off' | 'unsupported' | 'disabled' | 'mi
 export function notOwner(
   s: Session,
   owner: { readonly name: string; readonly sshTarget: string | null } | null,
-  verb: 'resume' | 'attach' | 'stop',
+  verb: 'resume' | 'attach' | 'stop' | 'send',
 ): HappierError {
   const name = owner?.name ?? s.ownerMachineId;
   return new HappierError('NOT_OWNER', `session ${s.id.slice(0, 8)} is owned by ${name}, not this machine`, {

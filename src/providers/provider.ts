@@ -86,6 +86,8 @@ export interface Provider {
   readonly executables: KnownExecutables;
   /** Per-folder trust the provider asks for before it opens a folder; absent when it has none (OpenCode). */
   readonly trust?: ProviderTrust;
+  /** Words its TUI shows once its prompt takes input, so a send knows when to paste. */
+  readonly promptMarkers: readonly string[];
 
   discover(ctx: ProviderContext, cache: ScanCache, opts?: DiscoverOptions): Promise<DirectSession[]>;
   /**

@@ -77,6 +77,12 @@ export class MachinesRepo {
   }
 
   /** Names of every machine by id, for labelling owners in lists. */
+  /** Peers with an ssh target: the machines a command here can reach without a server. */
+  sshReachableIds(): Set<string> {
+    const rows = this.reg.db.prepare("SELECT id FROM machines WHERE is_self = 0 AND ssh_target IS NOT NULL AND ssh_target != ''").all() as { id: string }[];
+    return new Set(rows.map((r) => r.id));
+  }
+
   names(): Map<string, string> {
     const rows = this.reg.db.prepare('SELECT id, name FROM machines').all() as { id: string; name: string }[];
     return new Map(rows.map((r) => [r.id, r.name]));

@@ -108,6 +108,19 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE machines ADD COLUMN overrides TEXT;
     `,
   },
+  {
+    version: 6,
+    sql: `
+      CREATE TABLE sends (
+        send_id TEXT PRIMARY KEY,
+        session_id TEXT NOT NULL,
+        state TEXT NOT NULL,
+        result TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

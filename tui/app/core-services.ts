@@ -66,7 +66,7 @@ export function coreServices(host: BrowserHost): BrowserServices {
 
   const loadSessions = async () => {
     const sessions = store.sessions.list({ archived: 'all' });
-    const ctx = { settings: store.settings.settings(), selfMachineId, machineNames: store.machines.names(), liveTmux: await host.liveTmux(sessions) };
+    const ctx = { settings: store.settings.settings(), selfMachineId, machineNames: store.machines.names(), liveTmux: await host.liveTmux(sessions), reachableMachines: store.machines.sshReachableIds() };
     return sessions.map((s) => sessionRow(viewSession(s, ctx)));
   };
 

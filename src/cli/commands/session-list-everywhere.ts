@@ -45,7 +45,9 @@ export async function listEverywhere(ctx: CliContext, opts: ListOptions): Promis
     .filter((s) => !opts.agent || s.agent === opts.agent)
     .sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0));
   const base = await ctx.viewContext(sessions);
-  const vctx = { ...base, machineNames: names };
+  const reachable = new Set(base.reachableMachines);
+  for (const [id, up] of online) if (up) reachable.add(id);
+  const vctx = { ...base, machineNames: names, reachableMachines: reachable };
   const views = filterViews(
     sessions.map((s) => viewSession(s, vctx)),
     { ...(opts.resumable ? { resumable: true } : {}), ...(opts.active ? { active: true } : {}) },

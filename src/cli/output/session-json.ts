@@ -16,6 +16,7 @@ export function sessionJson(v: SessionView) {
     active: v.active,
     archived: s.archived,
     resume: v.resume,
+    input: v.input,
     createdAt: s.createdAt,
     updatedAt: s.updatedAt,
     lastActivityAt: s.lastActivityAt,

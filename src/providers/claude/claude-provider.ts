@@ -20,6 +20,7 @@ export const claudeProvider: Provider = {
   binary: claudeBinary,
   isVendorId: isClaudeSessionId,
   executables: claudeExecutables,
+  promptMarkers: ['? for shortcuts'],
   trust: claudeTrust(),
   discover: (ctx, cache, opts) => discoverClaude(claudeRoot(ctx), cache, opts),
   liveClaims: (ctx, vendorSessionId) => claudeSessionClaims(claudeRoot(ctx), vendorSessionId),

@@ -16,6 +16,7 @@ export const codexProvider: Provider = {
   binary: (ctx) => codexBinary(ctx.env),
   isVendorId: isCodexSessionId,
   executables: codexExecutables,
+  promptMarkers: ['? for shortcuts'],
   trust: codexTrust(),
   discover: (ctx, cache, opts?: { onProgress?: (done: number, total: number) => void }) => discoverCodex(codexRoot(ctx.env, ctx.homeDir), cache, opts),
   readTranscript: readCodexTranscript,

@@ -16,6 +16,7 @@ export const opencodeProvider: Provider = {
   binary: (ctx) => opencodeBinary(ctx.env),
   isVendorId: isOpencodeSessionId,
   executables: opencodeExecutables,
+  promptMarkers: ['ctrl+p commands'],
   async discover(ctx) {
     const found = await discoverOpencode(ctx);
     // A database happier cannot read is reported (the CLI shows it as a warning beside the

@@ -9,7 +9,7 @@ import { makeSession } from '../../helpers/session-factory.js';
 import { liveOnDefaultServer } from '../../helpers/live-tmux.js';
 
 const now = new Date('2026-11-22T12:00:00.000Z');
-const ctx = { settings: DEFAULT_SETTINGS, selfMachineId: 'machine-self', machineNames: new Map(), liveTmux: liveOnDefaultServer([]) };
+const ctx = { settings: DEFAULT_SETTINGS, selfMachineId: 'machine-self', machineNames: new Map(), liveTmux: liveOnDefaultServer([]), reachableMachines: new Set<string>() };
 
 describe('session table', () => {
   const views = [

@@ -12,6 +12,7 @@ const ctx: ViewContext = {
     ['machine-desk', 'desktop'],
   ]),
   liveTmux: liveOnDefaultServer(['happier-aaaa1111']),
+  reachableMachines: new Set<string>(),
 };
 const tmux = (name: string) => ({ kind: 'tmux' as const, sessionName: name, socket: null });
 

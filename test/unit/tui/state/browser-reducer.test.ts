@@ -15,6 +15,7 @@ const vctx = (over: Partial<ViewContext> = {}): ViewContext => ({
   selfMachineId: SELF,
   machineNames: new Map([[SELF, 'laptop'], ['machine-desk', 'desktop']]),
   liveTmux: liveOnDefaultServer([]),
+  reachableMachines: new Set<string>(),
   ...over,
 });
 

@@ -18,6 +18,7 @@ const ctx = {
   selfMachineId: 'machine-self',
   machineNames: new Map([['machine-self', 'laptop']]),
   liveTmux: liveOnDefaultServer(['happier-live']),
+  reachableMachines: new Set<string>(),
 };
 
 const sessions = [

@@ -1,0 +1,31 @@
+import type { InputAvailability } from './message-send.js';
+import type { ResumeStatus } from './resume-eligibility.js';
+
+/** What decides whether `happier send` can reach a session, as a list or a detail view knows it. */
+export interface InputFacts {
+  readonly archived: boolean;
+  readonly active: boolean;
+  readonly resume: ResumeStatus;
+  readonly ownedHere: boolean;
+  /**
+   * For a session owned elsewhere: whether its owner can be reached at all, by an ssh
+   * target or a sync server that says it is online. False when neither is known to work.
+   */
+  readonly ownerReachable: boolean;
+}
+
+const enabled = (reason: InputAvailability['reason']): InputAvailability => ({ state: 'enabled', reason });
+const disabled = (reason: InputAvailability['reason']): InputAvailability => ({ state: 'disabled', reason });
+
+/**
+ * The seed rules of `send`, in the order it applies them: an archived session takes
+ * nothing; another machine's session is the owner's to judge, if it can be reached; a
+ * running one takes the text in its pane; an inactive one only through a strict resume.
+ */
+export function inputAvailability(f: InputFacts): InputAvailability {
+  if (f.archived) return disabled('archived');
+  if (!f.ownedHere) return f.ownerReachable ? enabled('owner-elsewhere') : disabled('owner-offline');
+  if (f.active) return enabled('running');
+  if (f.resume.status === 'yes') return enabled('resumable');
+  return disabled(`not-resumable:${f.resume.reason}`);
+}
