@@ -29,3 +29,21 @@ export function inputAvailability(f: InputFacts): InputAvailability {
   if (f.resume.status === 'yes') return enabled('resumable');
   return disabled(`not-resumable:${f.resume.reason}`);
 }
+
+/** The reason in words, for the browser's status line and `session show`. */
+export function inputReasonText(reason: InputAvailability['reason']): string {
+  if (reason.startsWith('not-resumable:')) return `it is not running and cannot be resumed (${reason.slice('not-resumable:'.length)})`;
+  switch (reason) {
+    case 'running':
+      return 'it is running; the message goes into its pane';
+    case 'resumable':
+      return 'it is not running; a send resumes it first';
+    case 'archived':
+      return 'it is archived; unarchive it first (a)';
+    case 'owner-offline':
+      return 'its owner machine cannot be reached from here';
+    case 'owner-elsewhere':
+      return 'another machine owns it; the message goes there';
+  }
+  return reason;
+}

@@ -172,6 +172,9 @@ export function startBrowser(view: ViewScreen, services: BrowserServices, opts: 
         return withTerminal(() => services.resume(e.sessionId, view));
       case 'new':
         return withTerminal(() => services.newSession(e.title, e.agent, view));
+      case 'send':
+        await report(services.send(e.sessionId, e.text));
+        return void refresh(['sessions']);
       case 'stop':
         await report(services.stop(e.sessionId));
         return void refresh(['sessions']);

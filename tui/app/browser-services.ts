@@ -40,6 +40,8 @@ export interface BrowserServices {
   resume(sessionId: string, terminal: TerminalLender): Promise<string | null>;
   newSession(title: string, agent: Agent, terminal: TerminalLender): Promise<string | null>;
   stop(sessionId: string): Promise<string>;
+  /** `happier send`: the text as the next user turn, by the same route the CLI takes. */
+  send(sessionId: string, text: string): Promise<string>;
   takeover(row: DirectRow): Promise<string>;
   rename(sessionId: string, title: string): Promise<string>;
   setArchived(sessionId: string, archived: boolean): Promise<string>;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { basename } from 'node:path';
 import { AGENTS, type Agent } from '../../src/domain/agent.js';
@@ -8,6 +9,7 @@ import { unsafeWorkspaceReason } from '../../src/domain/workspace-safety.js';
 import type { HandoffDeps } from '../../src/handoff/handoff-deps.js';
 import type { LifecycleDeps } from '../../src/lifecycle/lifecycle-deps.js';
 import type { Machine } from '../../src/domain/machine.js';
+import type { SendRequest, SendResult } from '../../src/domain/message-send.js';
 import type { DirectSession, Session } from '../../src/domain/session.js';
 import type { ProcessRunner } from '../../src/domain/process-runner.js';
 import type { MachinesRepo } from '../../src/store/machines-repo.js';
@@ -40,6 +42,8 @@ export interface BrowserHost {
   checkMachines?(machines: readonly Machine[]): Promise<Map<string, MachineStatus>>;
   /** The session lifecycle's world, wired as the CLI wires it. */
   lifecycleDeps?(): Promise<LifecycleDeps>;
+  /** `happier send`'s delivery, wired and routed as the CLI does it. */
+  send?(req: SendRequest): Promise<SendResult>;
   /** `happier direct list`'s scan (through the registry's scan cache). */
   scanDirect?(): Promise<readonly DirectSession[]>;
   /** `happier direct takeover`'s checks and record. */
@@ -177,6 +181,12 @@ export function coreServices(host: BrowserHost): BrowserServices {
       const { session, outcome } = await stopSession(deps, id);
       const short = session.id.slice(0, 8);
       return outcome === 'not-running' ? `${short} was not running` : `stopped ${short} (${outcome})`;
+    },
+    async send(id: string, text: string) {
+      if (!host.send) throw notAvailableYet('send a message');
+      const r = await host.send({ sendId: randomUUID(), session: id, text, queue: true, wait: false, timeoutMs: 0 });
+      const short = r.sessionId.slice(0, 8);
+      return r.delivery === 'resumed' ? `resumed ${short} and sent the message` : `sent the message to ${short}${r.queued ? ' (queued: it is mid-turn)' : ''}`;
     },
     async takeover(row: DirectRow) {
       if (!host.takeover) throw notAvailableYet('take over');

@@ -1,4 +1,4 @@
-import type { BrowserState, Mode } from '../state/browser-state.js';
+import type { BrowserState, Mode, PromptPurpose } from '../state/browser-state.js';
 import { formFields, formProblem, type HandoffField, type HandoffForm } from '../state/handoff-form.js';
 import { PHASES, PHASE_LABELS, type HandoffProgress, type PhaseStatus } from '../state/handoff-progress.js';
 import { HELP_LINES } from '../state/status-hints.js';
@@ -28,6 +28,8 @@ function box(title: string, lines: Line[], maxCols: number, maxRows: number, min
   const height = Math.min(maxRows - 2, lines.length);
   return { title, lines: lines.slice(0, height), width, height };
 }
+
+const PROMPT_TITLES: Record<PromptPurpose, string> = { rename: 'Rename', new: 'New session', message: 'Send a message' };
 
 const FIELD_LABELS: Record<HandoffField, string> = {
   destination: 'Destination',
@@ -157,10 +159,10 @@ export function overlayFor(state: BrowserState, cols: number, rows: number): Ove
     case 'help':
       return box('Keys', HELP_LINES.map(([k, what]) => [{ text: fit(k, 16), tone: 'accent' }, { text: what }]), cols, rows);
     case 'prompt':
-      return box(mode.purpose === 'rename' ? 'Rename' : 'New session', [
+      return box(PROMPT_TITLES[mode.purpose], [
         [{ text: mode.label, tone: 'dim' }],
         [{ text: '> ' }, ...inputSpans(mode.input)],
-        [{ text: 'Enter to save, Esc to cancel', tone: 'dim' }],
+        [{ text: mode.purpose === 'message' ? 'Enter to send, Esc to cancel' : 'Enter to save, Esc to cancel', tone: 'dim' }],
       ], cols, rows, Math.min(inner, 60));
     case 'confirm':
       return box('Confirm', wrap(mode.text, Math.min(inner, 60)).map((t) => [{ text: t }]), cols, rows);

@@ -1,4 +1,5 @@
 import { AGENTS, type Agent } from '../../src/domain/agent.js';
+import { inputReasonText } from '../../src/domain/session-input.js';
 import type { BrowserRow } from './browser-rows.js';
 import {
   currentTab,
@@ -157,6 +158,10 @@ function onKey(state: BrowserState, key: Key): Step {
       if (r.kind === 'ignored') return { state, effects: none };
       if (r.kind === 'edit') return { state: setMode(state, { ...mode, input: r.input }), effects: none };
       const title = r.value.trim();
+      if (mode.purpose === 'message') {
+        if (title === '') return { state: setMode(state, mode, error('the message is empty')), effects: none };
+        return { state: { ...setMode(state, browse), busy: 'sending…' }, effects: [{ type: 'send', sessionId: mode.targetId!, text: r.value }] };
+      }
       if (mode.purpose === 'rename') {
         if (title === '') return { state: setMode(state, mode, error('the title cannot be empty')), effects: none };
         return { state: setMode(state, browse), effects: [{ type: 'rename', sessionId: mode.targetId!, title }] };
@@ -277,6 +282,8 @@ function browseKey(state: BrowserState, key: Key): Step {
       return sessionKey(state, key.name);
     case 'h':
       return handoffKey(state);
+    case 'm':
+      return composeKey(state);
   }
   return { state, effects: none };
 }
@@ -331,6 +338,20 @@ function sessionKey(state: BrowserState, key: 'a' | 'R' | 's'): Step {
   if (!row.view.active) return { state: { ...state, message: info('it is not running') }, effects: none };
   return {
     state: setMode(state, { kind: 'confirm', text: `Stop "${s.title || s.id.slice(0, 8)}"? The provider process ends. (y/n)`, effect: { type: 'stop', sessionId: s.id } }),
+    effects: none,
+  };
+}
+
+/** `m`: a message to the selected session, when `happier send` could deliver one; else why not. */
+function composeKey(state: BrowserState): Step {
+  const row = selectedRow(state);
+  if (!row || row.kind !== 'session') {
+    return { state: { ...state, message: info('m sends a message to a session on the Sessions tab') }, effects: none };
+  }
+  const { session: s, input } = row.view;
+  if (input.state === 'disabled') return { state: { ...state, message: error(`it takes no messages: ${inputReasonText(input.reason)}`) }, effects: none };
+  return {
+    state: setMode(state, { kind: 'prompt', purpose: 'message', label: `Message to ${s.title || s.id.slice(0, 8)}`, input: textInput(), targetId: s.id }),
     effects: none,
   };
 }

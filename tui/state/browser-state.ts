@@ -34,7 +34,7 @@ export interface FilterMemo {
   readonly result: readonly BrowserRow[];
 }
 
-export type PromptPurpose = 'rename' | 'new';
+export type PromptPurpose = 'rename' | 'new' | 'message';
 
 export type Mode =
   | { readonly kind: 'browse' }
@@ -95,6 +95,7 @@ export type Effect =
   | { readonly type: 'resume'; readonly sessionId: string }
   | { readonly type: 'new'; readonly title: string; readonly agent: Agent }
   | { readonly type: 'stop'; readonly sessionId: string }
+  | { readonly type: 'send'; readonly sessionId: string; readonly text: string }
   | { readonly type: 'takeover'; readonly rowId: string }
   | { readonly type: 'rename'; readonly sessionId: string; readonly title: string }
   | { readonly type: 'archive'; readonly sessionId: string; readonly archived: boolean }

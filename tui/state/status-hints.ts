@@ -6,7 +6,7 @@ export function statusHints(state: BrowserState): string[] {
     case 'filter':
       return ['type to filter', 'Enter keep', 'Esc clear'];
     case 'prompt':
-      return ['Enter save', 'Esc cancel'];
+      return state.mode.purpose === 'message' ? ['Enter send', 'Esc cancel'] : ['Enter save', 'Esc cancel'];
     case 'confirm':
       return ['y yes', 'any other key: no'];
     case 'help':
@@ -23,7 +23,7 @@ export function statusHints(state: BrowserState): string[] {
   // Help and quit stay in view even at 80 columns; help lists the rest.
   switch (state.tab) {
     case 'sessions':
-      return ['Enter attach/resume', '? help', 'q quit', '/ filter', 'n new', 'R rename', 'h handoff', 's stop', 'a archive', 'r refresh'];
+      return ['Enter attach/resume', '? help', 'q quit', '/ filter', 'm message', 'n new', 'R rename', 'h handoff', 's stop', 'a archive', 'r refresh'];
     case 'direct':
       return ['t take over', 'h handoff', '? help', 'q quit', '/ filter', 'r refresh', 'Tab next tab'];
     case 'machines':
@@ -37,6 +37,7 @@ export const HELP_LINES: readonly (readonly [string, string])[] = [
   ['Tab ← →, 1 2 3', 'switch tab: Sessions, Direct, Machines'],
   ['/', 'fuzzy filter (Esc clears)'],
   ['Enter', 'attach if active, resume if resumable, else say why not'],
+  ['m', 'send a message to the session (resumes it first if needed)'],
   ['n', 'new session'],
   ['t', 'take over a direct session (Direct tab)'],
   ['a', 'archive / unarchive'],

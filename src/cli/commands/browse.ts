@@ -35,6 +35,7 @@ export async function browseOrList(ctx: CliContext): Promise<void> {
           const { AGENTS } = await import('../../domain/agent.js');
           return (await scanDirect(quiet, AGENTS)).sessions;
         },
+        send: async (req) => (await import('../send-wiring.js')).deliverSend(ctx, req),
         takeover: async (direct) => {
           const [{ takeOver }, { procProcessProbe }] = await Promise.all([
             import('./direct-takeover.js'),

@@ -111,6 +111,27 @@ describe('browser view (headless)', () => {
     expect(term.lines()[1]).toMatch(/AGENT\s+TITLE/);
   });
 
+  it('composes a message with m and sends it to the selected session', async () => {
+    const fake = await open(80, 24);
+    await key('j');
+    await key('m');
+    await settle((s) => s.includes('Send a message') && s.includes('Message to refactor billing'));
+    for (const ch of 'run the tests') await key(ch);
+    await key('\r');
+    await settle((s) => s.includes('sent the message'));
+    expect(fake.calls).toEqual([`send ${sessions[1]!.id} run the tests`]);
+  });
+
+  it('says why m cannot send to a session that takes no input', async () => {
+    const fake = await open(80, 24);
+    await key('j');
+    await key('j');
+    await key('m');
+    await settle((s) => s.includes('takes no messages'));
+    expect(term.lines()[23]).toContain('cannot be resumed (missing-id)');
+    expect(fake.calls).toEqual([]);
+  });
+
   it('lays the detail pane beside the list on a wide screen, and redraws on resize', async () => {
     await open(160, 40);
     await settle((s) => s.includes('latest messages'));

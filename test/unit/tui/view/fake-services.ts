@@ -27,6 +27,7 @@ export function fakeServices(data: {
     resume: async (id) => (calls.push(`resume ${id}`), null),
     newSession: async (title, agent) => (calls.push(`new ${agent} ${title}`), null),
     stop: async (id) => (calls.push(`stop ${id}`), 'stopped'),
+    send: async (id, text) => (calls.push(`send ${id} ${text}`), 'sent the message'),
     takeover: async (row) => (calls.push(`takeover ${row.id}`), 'taken over'),
     rename: async (id, title) => (calls.push(`rename ${id} ${title}`), `renamed to "${title}"`),
     setArchived: async (id, a) => (calls.push(`archive ${id} ${a}`), 'archived'),
