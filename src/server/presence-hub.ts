@@ -15,6 +15,7 @@ export interface PresenceEntry {
  */
 export class PresenceHub {
   private readonly sockets = new Map<string, Set<WebSocket>>();
+  private readonly machineOf = new WeakMap<WebSocket, string>();
   private readonly lastSeen = new Map<string, { accountId: string; at: number; online: boolean; persistedAt: number }>();
   private timer: NodeJS.Timeout | undefined;
 
@@ -56,7 +57,8 @@ export class PresenceHub {
     this.lastSeen.delete(machineId);
   }
 
-  add(accountId: string, ws: WebSocket): void {
+  add(accountId: string, ws: WebSocket, machineId: string): void {
+    this.machineOf.set(ws, machineId);
     let set = this.sockets.get(accountId);
     if (!set) this.sockets.set(accountId, (set = new Set()));
     set.add(ws);
@@ -71,6 +73,14 @@ export class PresenceHub {
     if (!set) return;
     const text = JSON.stringify(message);
     for (const ws of set) if (ws.readyState === ws.OPEN) ws.send(text);
+  }
+
+  /** To one machine's sockets only: a relayed send concerns its target, not the whole account. */
+  pushTo(accountId: string, machineId: string, message: unknown): void {
+    const set = this.sockets.get(accountId);
+    if (!set) return;
+    const text = JSON.stringify(message);
+    for (const ws of set) if (ws.readyState === ws.OPEN && this.machineOf.get(ws) === machineId) ws.send(text);
   }
 
   connectionCount(): number {

@@ -59,6 +59,28 @@ const SERVER_MIGRATIONS: readonly { version: number; sql: string }[] = [
       CREATE INDEX codes_account ON codes (account_id, kind, created_at);
     `,
   },
+  {
+    version: 2,
+    sql: `
+      -- Relayed sends: the request and its result are sealed with the account key; the
+      -- server only routes them, by target machine and the sender's send id.
+      CREATE TABLE relay_sends (
+        account_id TEXT NOT NULL REFERENCES accounts (id),
+        send_id TEXT NOT NULL,
+        sender_machine_id TEXT NOT NULL,
+        target_machine_id TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        taken_at INTEGER,
+        withdrawn_at INTEGER,
+        result TEXT,
+        result_at INTEGER,
+        PRIMARY KEY (account_id, send_id)
+      );
+      CREATE INDEX relay_inbox ON relay_sends (target_machine_id, result_at);
+    `,
+  },
 ];
 
 const LATEST = SERVER_MIGRATIONS[SERVER_MIGRATIONS.length - 1]!.version;

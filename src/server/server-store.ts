@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { CodePurpose } from './code-keys.js';
 import type { CodeState } from './code-rules.js';
 import type { OwnedRecord } from './ownership-rules.js';
+import type { RelayRow } from './relay-rules.js';
 import type { ServerDb } from './server-db.js';
 
 export interface MachineRow {
@@ -34,6 +35,38 @@ export interface CodeRow extends CodeState {
   claimedAt: number | null;
   claimedBy: string | null;
   revokedAt: number | null;
+}
+
+export interface RelaySendRow extends RelayRow {
+  readonly sendId: string;
+  readonly payload: string;
+  readonly result: string | null;
+}
+
+interface RawRelay {
+  send_id: string;
+  sender_machine_id: string;
+  target_machine_id: string;
+  payload: string;
+  expires_at: number;
+  taken_at: number | null;
+  withdrawn_at: number | null;
+  result: string | null;
+  result_at: number | null;
+}
+
+function relayFromRow(r: RawRelay): RelaySendRow {
+  return {
+    sendId: r.send_id,
+    senderMachineId: r.sender_machine_id,
+    targetMachineId: r.target_machine_id,
+    payload: r.payload,
+    expiresAt: r.expires_at,
+    takenAt: r.taken_at,
+    withdrawnAt: r.withdrawn_at,
+    result: r.result,
+    resultAt: r.result_at,
+  };
 }
 
 interface RawCode {
@@ -115,6 +148,21 @@ export class ServerStore {
       codesOfAccount: p('SELECT * FROM codes WHERE kind = ? AND account_id = ? ORDER BY created_at DESC LIMIT ?'),
       // Claimed, revoked and long-expired codes only matter for `pair list`; keep a bounded history.
       codePrune: p(`DELETE FROM codes WHERE expires_at < ?`),
+      relayGet: p('SELECT * FROM relay_sends WHERE account_id = ? AND send_id = ?'),
+      relayInsert: p(
+        `INSERT INTO relay_sends (account_id, send_id, sender_machine_id, target_machine_id, payload, created_at, expires_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      relayRenew: p('UPDATE relay_sends SET payload = ?, expires_at = ?, withdrawn_at = NULL WHERE account_id = ? AND send_id = ?'),
+      // Taken but unanswered sends come back too: a target that restarted mid-send runs them again, and its send path dedupes.
+      relayInbox: p(
+        `SELECT * FROM relay_sends WHERE account_id = ? AND target_machine_id = ? AND result_at IS NULL AND withdrawn_at IS NULL
+         AND (taken_at IS NOT NULL OR expires_at > ?) ORDER BY created_at LIMIT 50`,
+      ),
+      relayTake: p('UPDATE relay_sends SET taken_at = COALESCE(taken_at, ?) WHERE account_id = ? AND send_id = ?'),
+      relayResult: p('UPDATE relay_sends SET result = ?, result_at = ? WHERE account_id = ? AND send_id = ? AND result_at IS NULL'),
+      relayWithdraw: p('UPDATE relay_sends SET withdrawn_at = ? WHERE account_id = ? AND send_id = ? AND taken_at IS NULL'),
+      relayPrune: p('DELETE FROM relay_sends WHERE created_at < ?'),
     };
   }
 
@@ -226,5 +274,39 @@ export class ServerStore {
 
   pruneCodes(olderThan: number): number {
     return this.q.codePrune!.run(olderThan).changes;
+  }
+
+  relay(accountId: string, sendId: string): RelaySendRow | undefined {
+    const r = this.q.relayGet!.get(accountId, sendId) as RawRelay | undefined;
+    return r ? relayFromRow(r) : undefined;
+  }
+
+  insertRelay(accountId: string, r: { sendId: string; sender: string; target: string; payload: string; expiresAt: number }, now: number): void {
+    this.q.relayInsert!.run(accountId, r.sendId, r.sender, r.target, r.payload, now, r.expiresAt);
+  }
+
+  renewRelay(accountId: string, sendId: string, payload: string, expiresAt: number): void {
+    this.q.relayRenew!.run(payload, expiresAt, accountId, sendId);
+  }
+
+  relayInbox(accountId: string, targetMachineId: string, now: number): RelaySendRow[] {
+    return (this.q.relayInbox!.all(accountId, targetMachineId, now) as RawRelay[]).map(relayFromRow);
+  }
+
+  takeRelay(accountId: string, sendId: string, now: number): void {
+    this.q.relayTake!.run(now, accountId, sendId);
+  }
+
+  /** The first result wins; a second post of a result for the same send changes nothing. */
+  relayResult(accountId: string, sendId: string, result: string, now: number): boolean {
+    return this.q.relayResult!.run(result, now, accountId, sendId).changes === 1;
+  }
+
+  withdrawRelay(accountId: string, sendId: string, now: number): boolean {
+    return this.q.relayWithdraw!.run(now, accountId, sendId).changes === 1;
+  }
+
+  pruneRelays(olderThan: number): number {
+    return this.q.relayPrune!.run(olderThan).changes;
   }
 }

@@ -2,9 +2,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { hashToken, verifierMatches, type CodePurpose } from './code-keys.js';
 import { claimRefusal, effectiveStatus, LINK_TTL_SEC, MAX_FAILED_PROOFS, PAIR_TTL_MAX_SEC } from './code-rules.js';
 import { decideCas, decidePublish } from './ownership-rules.js';
+import { decidePost, decideTake, decideWithdraw, relayStatus } from './relay-rules.js';
 import type { PresenceEntry, PresenceHub } from './presence-hub.js';
 import type { RateLimiter } from './rate-limiter.js';
-import type { MachineRow, ServerStore, SessionRecordRow } from './server-store.js';
+import type { MachineRow, RelaySendRow, ServerStore, SessionRecordRow } from './server-store.js';
 import { asObject, B64URL, bad, HEX64, ID_PATTERN, int, isoTime, list, str, WireError, type Body } from './wire-validate.js';
 
 /** The caller of a request, once its bearer token has been checked. */
@@ -23,6 +24,13 @@ const SSH_TARGET = /^[A-Za-z0-9._@:\[\]-]{1,200}$/;
 const CIPHERTEXT_MAX = 64 * 1024;
 const PUBLISH_BATCH_MAX = 500;
 const CODE_HISTORY = 200;
+/** A relayed message and its reply travel sealed; this bounds each sealed blob. */
+const RELAY_BLOB_MAX = 512 * 1024;
+const RELAY_TTL_MAX_SEC = 3600;
+/** The ids `happier send --send-id` accepts. */
+const SEND_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+/** Answered relays are kept a day, so a sender retrying late still reads its result. */
+const RELAY_RETENTION_MS = 24 * 3600_000;
 /** Codes stay listable for a day after they expire, then go. */
 const CODE_RETENTION_MS = 24 * 3600_000;
 
@@ -265,6 +273,97 @@ export class SyncApi {
     return result;
   }
 
+  /** A sender posts a sealed send for a machine of its account; posting the same send id again is idempotent. */
+  relayPost(caller: Caller, raw: unknown) {
+    const body = asObject(raw);
+    const sendId = str(body, 'sendId', { max: 100, pattern: SEND_ID });
+    const target = str(body, 'targetMachineId', { max: 64, pattern: ID_PATTERN });
+    const payload = str(body, 'payload', { max: RELAY_BLOB_MAX, pattern: B64URL });
+    const ttlSec = int(body, 'ttlSec', { min: 1, max: RELAY_TTL_MAX_SEC }) as number;
+    const accountId = caller.machine.account_id;
+    const t = this.now();
+    const row = this.store.tx(() => {
+      if (this.store.machine(target)?.account_id !== accountId) {
+        throw new WireError(404, 'MACHINE_UNKNOWN', `machine ${target} is not part of this account`);
+      }
+      const current = this.store.relay(accountId, sendId);
+      const decision = decidePost(current, caller.machine.id, target, t);
+      if (decision.kind === 'conflict') throw new WireError(409, 'CONFLICT', decision.reason, { hint: 'use a fresh send id' });
+      if (decision.kind === 'insert') this.store.insertRelay(accountId, { sendId, sender: caller.machine.id, target, payload, expiresAt: t + ttlSec * 1000 }, t);
+      if (decision.kind === 'renew') this.store.renewRelay(accountId, sendId, payload, t + ttlSec * 1000);
+      return this.store.relay(accountId, sendId)!;
+    });
+    if (Math.random() < 0.01) this.store.pruneRelays(t - RELAY_RETENTION_MS);
+    if (relayStatus(row, t) === 'pending') this.hub.pushTo(accountId, target, { type: 'relay', sendId });
+    return relayJson(row, t);
+  }
+
+  /** What the sender (or the target) sees of one send. */
+  relayGet(caller: Caller, sendId: string) {
+    const row = this.relayOf(caller, sendId, 'either');
+    return relayJson(row, this.now());
+  }
+
+  /** The sends waiting for the calling machine. */
+  relayInbox(caller: Caller) {
+    const t = this.now();
+    return {
+      sends: this.store.relayInbox(caller.machine.account_id, caller.machine.id, t).map((r) => ({
+        sendId: r.sendId,
+        senderMachineId: r.senderMachineId,
+        payload: r.payload,
+        status: relayStatus(r, t),
+      })),
+    };
+  }
+
+  relayTake(caller: Caller, sendId: string) {
+    const t = this.now();
+    return this.store.tx(() => {
+      const row = this.relayOf(caller, sendId, 'target');
+      const decision = decideTake(row, t);
+      if (decision.kind === 'refuse') throw relayGone(sendId, decision.status);
+      this.store.takeRelay(caller.machine.account_id, sendId, t);
+      return relayJson(this.store.relay(caller.machine.account_id, sendId)!, t);
+    });
+  }
+
+  relayResult(caller: Caller, sendId: string, raw: unknown) {
+    const result = str(asObject(raw), 'result', { max: RELAY_BLOB_MAX, pattern: B64URL });
+    const t = this.now();
+    const row = this.store.tx(() => {
+      const current = this.relayOf(caller, sendId, 'target');
+      if (current.takenAt === null) throw new WireError(409, 'CONFLICT', `send ${sendId} was not taken`, { hint: 'take it before answering it' });
+      this.store.relayResult(caller.machine.account_id, sendId, result, t);
+      return this.store.relay(caller.machine.account_id, sendId)!;
+    });
+    this.hub.pushTo(caller.machine.account_id, row.senderMachineId, { type: 'relay-result', sendId });
+    return relayJson(row, t);
+  }
+
+  relayWithdraw(caller: Caller, sendId: string) {
+    const t = this.now();
+    return this.store.tx(() => {
+      const row = this.relayOf(caller, sendId, 'sender');
+      const decision = decideWithdraw(row, t);
+      if (decision.kind === 'refuse') {
+        throw new WireError(409, 'CONFLICT', `send ${sendId} is ${decision.status}; it can no longer be withdrawn`, { status: decision.status });
+      }
+      this.store.withdrawRelay(caller.machine.account_id, sendId, t);
+      return relayJson(this.store.relay(caller.machine.account_id, sendId)!, t);
+    });
+  }
+
+  private relayOf(caller: Caller, sendId: string, who: 'sender' | 'target' | 'either'): RelaySendRow {
+    if (!SEND_ID.test(sendId)) throw bad('the send id has an invalid format');
+    const row = this.store.relay(caller.machine.account_id, sendId);
+    const me = caller.machine.id;
+    const allowed =
+      row && (who === 'sender' ? row.senderMachineId === me : who === 'target' ? row.targetMachineId === me : row.senderMachineId === me || row.targetMachineId === me);
+    if (!row || !allowed) throw new WireError(404, 'NOT_FOUND', `the server has no relayed send ${sendId} for this machine`);
+    return row;
+  }
+
   disconnect(caller: Caller) {
     this.store.deleteMachine(caller.machine.id);
     this.hub.forget(caller.machine.id);
@@ -303,6 +402,20 @@ function recordFields(body: Body) {
     updatedAt: isoTime(body, 'updatedAt'),
     ciphertext: str(body, 'ciphertext', { max: CIPHERTEXT_MAX, pattern: B64URL }),
   };
+}
+
+function relayJson(r: RelaySendRow, now: number) {
+  return {
+    sendId: r.sendId,
+    senderMachineId: r.senderMachineId,
+    targetMachineId: r.targetMachineId,
+    status: relayStatus(r, now),
+    result: r.result,
+  };
+}
+
+function relayGone(sendId: string, status: string): WireError {
+  return new WireError(410, 'SEND_TIMEOUT', `send ${sendId} is ${status}; it will not run`, { hint: 'the sender gave up on it', status });
 }
 
 function newToken(): string {

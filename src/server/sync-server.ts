@@ -89,6 +89,12 @@ export async function startSyncServer(opts: SyncServerOptions): Promise<SyncServ
     route('GET', /^\/v1\/pairings$/, true, (r) => api.listCodes('pair', caller(r))),
     route('POST', /^\/v1\/pairings\/claim$/, true, (r) => api.claimCode('pair', caller(r), r.body, r.ip)),
     route('POST', /^\/v1\/pairings\/revoke$/, true, (r) => api.revokeCode('pair', caller(r), r.body)),
+    route('POST', /^\/v1\/relay$/, true, (r) => api.relayPost(caller(r), r.body), BODY_LIMIT),
+    route('GET', /^\/v1\/relay\/inbox$/, true, (r) => api.relayInbox(caller(r))),
+    route('GET', /^\/v1\/relay\/([^/]+)$/, true, (r) => api.relayGet(caller(r), r.params[0]!)),
+    route('DELETE', /^\/v1\/relay\/([^/]+)$/, true, (r) => api.relayWithdraw(caller(r), r.params[0]!)),
+    route('POST', /^\/v1\/relay\/([^/]+)\/take$/, true, (r) => api.relayTake(caller(r), r.params[0]!)),
+    route('POST', /^\/v1\/relay\/([^/]+)\/result$/, true, (r) => api.relayResult(caller(r), r.params[0]!, r.body), BODY_LIMIT),
   ];
 
   let closing = false;
@@ -129,7 +135,7 @@ export async function startSyncServer(opts: SyncServerOptions): Promise<SyncServ
   });
 
   function onSocket(ws: WebSocket, who: Caller): void {
-    hub.add(who.machine.account_id, ws);
+    hub.add(who.machine.account_id, ws, who.machine.id);
     api.heartbeat(who, undefined);
     ws.send(JSON.stringify({ type: 'hello', machineId: who.machine.id, offlineAfterMs: hub.offlineAfterMs }));
     ws.on('message', (data) => {

@@ -54,7 +54,8 @@ export interface Client {
 export function makeClient(root: string, name: string, extraEnv: Record<string, string> = {}): Client {
   const home = join(root, name);
   mkdirSync(home, { recursive: true });
-  const env = { HAPPIER_HOME: join(home, '.happier'), HOME: home, NO_COLOR: '1', ...extraEnv };
+  // Tests that want the daemon ask for it (HAPPIER_DAEMON: 'on'); others keep presence by hand.
+  const env = { HAPPIER_HOME: join(home, '.happier'), HOME: home, NO_COLOR: '1', HAPPIER_DAEMON: 'off', ...extraEnv };
   const run = (...args: string[]) => runHappier(args, env);
   return {
     home: env.HAPPIER_HOME,

@@ -6,6 +6,7 @@ import type { CliContext } from '../context.js';
 import { okEnvelope } from '../output/json-envelope.js';
 import { formatPresenceTable, untilText } from '../output/server-output.js';
 import { packageInfo } from '../package-info.js';
+import { daemonCommand, installDaemon, uninstallDaemon } from './server-daemon.js';
 
 const client = () => import('../../server/client/sync-client.js');
 
@@ -23,21 +24,25 @@ export function serverCommand(ctx: CliContext): Command {
 
   cmd
     .command('connect <url>')
-    .description('register this machine with a sync server (the first machine creates the account key)')
+    .description('register this machine with a sync server (the first machine creates the account key) and start its daemon')
     .option('--link <code>', 'join an existing account with a code from `happier server link`')
     .option('--name <name>', 'the name other machines see for this one')
     .option('--ssh-target <target>', 'how other machines reach this one over SSH (user@host)')
+    .option('--no-daemon', 'do not start the daemon or install its unit (also HAPPIER_DAEMON=off)')
     .option('--json', 'JSON envelope on stdout')
-    .action(async (url: string, opts: { link?: string; name?: string; sshTarget?: string; json?: boolean }) => {
+    .action(async (url: string, opts: { link?: string; name?: string; sshTarget?: string; daemon: boolean; json?: boolean }) => {
       const [{ joinServer }, store] = await Promise.all([import('../../server/client/account-join.js'), ctx.store()]);
       const r = await joinServer(store.registry, ctx.io.env, url, {
         ...(opts.link ? { link: opts.link } : {}),
         ...(opts.name ? { name: opts.name } : {}),
         ...(opts.sshTarget ? { sshTarget: opts.sshTarget } : {}),
       });
-      const data = { url: r.connection.url, accountId: r.connection.accountId, machineId: r.machineId, createdAccount: r.created };
+      const daemon = opts.daemon && ctx.io.env.HAPPIER_DAEMON !== 'off' ? await installDaemon(ctx) : null;
+      const data = { url: r.connection.url, accountId: r.connection.accountId, machineId: r.machineId, createdAccount: r.created, daemon };
       if (opts.json) return ctx.out(okEnvelope(ctx.kind, data) + '\n');
       ctx.out(`connected to ${data.url} (account ${data.accountId.slice(0, 8)})\n`);
+      if (daemon) ctx.note(`${daemon.alreadyRunning ? 'the daemon already runs' : 'started the daemon'} (pid ${daemon.pid}); ${daemon.note}`);
+      else ctx.note('no daemon: this machine is online only while a command or `happier server beat` runs');
       ctx.note(
         r.created
           ? 'this machine created the account key; add other machines with `happier server link`'
@@ -81,13 +86,13 @@ export function serverCommand(ctx: CliContext): Command {
 
   cmd
     .command('beat')
-    .description('stay online: send heartbeats over a WebSocket until SIGINT or SIGTERM')
+    .description('stay online in the foreground without the daemon: heartbeats over a WebSocket until SIGINT or SIGTERM')
     .addOption(new Option('--interval-ms <ms>', 'time between heartbeats (default HAPPIER_HEARTBEAT_MS or 10000)'))
     .action(async (opts: { intervalMs?: string }) => beat(ctx, opts));
 
   cmd
     .command('disconnect')
-    .description('leave the server: forget the token and the account key here (sessions stay)')
+    .description('leave the server: stop the daemon and remove its unit, forget the token and the account key here (sessions stay)')
     .option('--json', 'JSON envelope on stdout')
     .action(async (opts: { json?: boolean }) => {
       const [{ leaveServer }, { SyncClient }, store] = await Promise.all([
@@ -98,11 +103,13 @@ export function serverCommand(ctx: CliContext): Command {
       const sync = SyncClient.tryOpen(store.registry, ctx.io.env);
       if (!sync) throw (await client()).notConnected();
       const url = sync.connection.url;
+      const daemon = await uninstallDaemon(ctx);
       const r = await leaveServer(store.registry, sync);
-      if (opts.json) return ctx.out(okEnvelope(ctx.kind, { url, ...r }) + '\n');
+      if (opts.json) return ctx.out(okEnvelope(ctx.kind, { url, ...r, daemon }) + '\n');
       ctx.out(`disconnected from ${url}\n`);
       if (!r.serverNotified) ctx.note('the server did not answer; it will keep listing this machine as offline');
     });
+  cmd.addCommand(daemonCommand(ctx));
   return cmd;
 }
 

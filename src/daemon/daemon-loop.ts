@@ -1,0 +1,92 @@
+import type { SendRequest, SendResult } from '../domain/message-send.js';
+import { answerRelay, relayInbox } from '../server/client/relay-client.js';
+import { runHeartbeats, type ServerEvent } from '../server/client/heartbeat-loop.js';
+import type { SyncClient } from '../server/client/sync-client.js';
+
+export interface DaemonDeps {
+  readonly sync: SyncClient;
+  /** The same entry `happier send` uses for a session this machine owns. */
+  readonly deliver: (req: SendRequest) => Promise<SendResult>;
+  /** A number that changes whenever another process committed to the registry (SQLite's data_version). */
+  readonly registryVersion: () => number;
+  /** False once the pid file no longer names this daemon (HAPPIER_HOME removed, or another took over): it then stops. */
+  readonly stillMine: () => boolean;
+  readonly log: (line: string) => void;
+  readonly heartbeatMs: number;
+  /** How often the registry is looked at (locally) and the inbox asked (a fallback for a missed push). */
+  readonly pollMs: number;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * The per-user daemon: stays online, publishes this machine's sessions when the registry
+ * changes, and answers relayed sends for the sessions it owns. Resolves once `signal` aborts.
+ */
+export async function runDaemon(d: DaemonDeps): Promise<void> {
+  const own = new AbortController();
+  d.signal.addEventListener('abort', () => own.abort(), { once: true });
+  const signal = own.signal;
+  const inFlight = new Set<string>();
+  let draining: Promise<void> | undefined;
+  let again = false;
+  const drain = (): void => {
+    if (draining) {
+      again = true;
+      return;
+    }
+    draining = (async () => {
+      do {
+        again = false;
+        const jobs = await relayInbox(d.sync);
+        for (const job of jobs) {
+          if (inFlight.has(job.sendId)) continue;
+          inFlight.add(job.sendId);
+          // Each send runs on its own, so a long --wait does not hold the others up.
+          answerRelay(d.sync, job, d.deliver).then(
+            (r) => d.log(`relayed send ${job.sendId} from ${job.senderMachineId}: ${r}`),
+            (err: unknown) => d.log(`relayed send ${job.sendId} failed: ${(err as Error).message}`),
+          ).finally(() => inFlight.delete(job.sendId));
+        }
+      } while (again && !signal.aborted);
+    })().catch((err: unknown) => d.log(`inbox: ${(err as Error).message}`)).finally(() => (draining = undefined));
+  };
+
+  let lastVersion = -1;
+  const publish = async (why: string): Promise<void> => {
+    lastVersion = d.registryVersion();
+    try {
+      const r = await d.sync.sync();
+      d.log(`sync (${why}): published ${r.published}${r.lost.length ? `, ${r.lost.length} moved elsewhere` : ''}`);
+    } catch (err) {
+      d.log(`sync (${why}) failed: ${(err as Error).message}`);
+    }
+  };
+
+  const onEvent = (e: ServerEvent | { type: 'relay'; sendId: string }): void => {
+    if (e.type === 'hello') {
+      d.log(`online as ${e.machineId}`);
+      void publish('connected');
+      drain();
+    }
+    if (e.type === 'relay') drain();
+    if (e.type === 'owner' && e.ownerMachineId !== d.sync.machineId) void publish(`session ${e.sessionId} moved`);
+    if (e.type === 'closed' && !signal.aborted) d.log(`connection closed (${e.code}); reconnecting`);
+  };
+
+  let ticks = 0;
+  const timer = setInterval(() => {
+    ticks++;
+    if (!d.stillMine()) {
+      d.log('the pid file no longer names this daemon; stopping');
+      own.abort();
+      return;
+    }
+    if (d.registryVersion() !== lastVersion) void publish('registry changed');
+    if (ticks % 10 === 0) drain();
+  }, d.pollMs);
+  try {
+    await runHeartbeats(d.sync, { intervalMs: d.heartbeatMs, signal, onEvent: onEvent as (e: ServerEvent) => void });
+  } finally {
+    clearInterval(timer);
+  }
+}
