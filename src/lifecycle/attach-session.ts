@@ -39,12 +39,7 @@ export async function carryOut(
   plan: AttachPlan,
   opts: { hasTerminal: boolean },
 ): Promise<void> {
-  if (plan.kind === 'not-attachable') {
-    throw new HappierError(plan.reason === 'other-owner' ? 'NOT_OWNER' : 'NOT_ATTACHABLE', plan.message, {
-      hint: plan.hint,
-      details: { reason: plan.reason },
-    });
-  }
+  if (plan.kind === 'not-attachable') throw refusal(plan);
   const short = session.id.slice(0, 8);
   const switching = plan.kind === 'tmux' && plan.mode === 'switch';
   if (!switching && !opts.hasTerminal) {
@@ -62,6 +57,13 @@ export async function carryOut(
   }
   const code = await deps.onTerminal(plan.bin, plan.args);
   if (code !== 0 && plan.kind === 'tmux') throw tmuxFailed(short, `exit ${code}`);
+}
+
+export function refusal(plan: Extract<AttachPlan, { kind: 'not-attachable' }>): HappierError {
+  return new HappierError(plan.reason === 'other-owner' ? 'NOT_OWNER' : 'NOT_ATTACHABLE', plan.message, {
+    hint: plan.hint,
+    details: { reason: plan.reason },
+  });
 }
 
 function tmuxFailed(short: string, why: string): HappierError {

@@ -15,9 +15,9 @@ export interface ResumedSession {
  * session's cwd, or an error. It never falls back to a fresh session, and a failed
  * resume leaves the record as it was.
  */
-export async function resumeSession(deps: LifecycleDeps, selector: string): Promise<ResumedSession> {
-  const session = deps.sessions.resolve(selector);
-  const refusal = resumeRefusal({
+/** Why this machine must not resume `session` now, by the rules in resume-checks; null if it may. */
+export async function resumeRefusalOf(deps: LifecycleDeps, session: Session) {
+  return resumeRefusal({
     session,
     selfMachineId: deps.selfMachineId,
     owner: otherOwner(deps, session),
@@ -25,6 +25,11 @@ export async function resumeSession(deps: LifecycleDeps, selector: string): Prom
     settings: deps.settings.settings(),
     cwdExists: deps.isDirectory(session.cwd),
   });
+}
+
+export async function resumeSession(deps: LifecycleDeps, selector: string): Promise<ResumedSession> {
+  const session = deps.sessions.resolve(selector);
+  const refusal = await resumeRefusalOf(deps, session);
   if (refusal) throw refusal;
   // A handoff committed elsewhere may not have reached this registry yet.
   await deps.confirmOwnership(session);

@@ -7,16 +7,34 @@ import { relativeTime } from '../../domain/relative-time.js';
 import { tildePath } from '../output/session-table.js';
 import { sanitize, truncateEnd } from '../../domain/text-width.js';
 import { attachOrSayHow, canAttach, printStarted } from './session-started.js';
+import { printRemote } from './attach.js';
+import { okEnvelope } from '../output/json-envelope.js';
 
 export function resumeCommand(ctx: CliContext): Command {
   return new Command('resume')
     .description("reopen an inactive session with the provider's own resume; never starts a fresh one")
     .argument('[id]', 'session id, unambiguous id prefix, or vendor session id (a picker without it)')
     .option('--detached', 'resume it without attaching')
+    .option('--dry-run', 'for a session another machine owns, print the ssh -t command it would run and run nothing')
     .option('--json', 'JSON envelope on stdout (implies --detached)')
-    .action(async (selector: string | undefined, opts: { detached?: boolean; json?: boolean }) => {
+    .action(async (selector: string | undefined, opts: { detached?: boolean; json?: boolean; dryRun?: boolean }) => {
       const id = selector ?? (await pickResumable(ctx, !!opts.json));
       const deps = await lifecycleDeps(ctx);
+      const target = deps.sessions.resolve(id);
+      if (target.ownerMachineId !== deps.selfMachineId) {
+        const { planRemote, runRemote } = await import('../../lifecycle/remote-session.js');
+        const remote = planRemote(deps, target, 'resume', opts.detached ? ['--detached'] : []);
+        if (!opts.dryRun) await runRemote(deps, target, remote, { hasTerminal: canAttach(ctx) });
+        return printRemote(ctx, remote, !!opts.json, !!opts.dryRun);
+      }
+      if (opts.dryRun) {
+        const { resumeRefusalOf } = await import('../../lifecycle/resume-session.js');
+        const refused = await resumeRefusalOf(deps, target);
+        if (refused) throw refused;
+        if (opts.json) ctx.out(okEnvelope(ctx.kind, { plan: { kind: 'local', sessionId: target.id }, dryRun: true }) + '\n');
+        else ctx.out(`happier resume ${target.id}\n`);
+        return;
+      }
       await refuseIfOwnershipMoved(ctx, id);
       const { resumeSession } = await import('../../lifecycle/resume-session.js');
       const { session, sessionName } = await resumeSession(deps, id);
