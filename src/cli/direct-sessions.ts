@@ -1,5 +1,6 @@
 import { AGENTS, type Agent } from '../domain/agent.js';
 import { HappierError } from '../domain/errors.js';
+import { resolveId } from '../domain/id-prefix.js';
 import type { DirectSession } from '../domain/session.js';
 import type { Provider, ProviderContext } from '../providers/provider.js';
 import type { CliContext } from './context.js';
@@ -90,36 +91,26 @@ export interface FoundDirect {
   readonly pctx: ProviderContext;
 }
 
-/** The direct session with this vendor id, from the providers whose id shape fits it. */
+/**
+ * The direct session a user named: its vendor id or a unique prefix of it (id-prefix.ts).
+ * A full id is looked for only by the providers whose id shape fits it; a prefix, by all.
+ */
 export async function findDirect(ctx: CliContext, vendorId: string, agent?: Agent): Promise<FoundDirect> {
   const id = vendorId.trim();
-  const agents: Agent[] = [];
   const providers = new Map<Agent, Provider>();
   for (const a of agent ? [agent] : AGENTS) {
     const p = await tryLoadProvider(a);
-    if (p && p.isVendorId(id)) {
-      agents.push(a);
-      providers.set(a, p);
-    }
+    if (p) providers.set(a, p);
   }
-  if (agents.length === 0) {
-    throw new HappierError('USAGE', `${JSON.stringify(id)} is not a ${agent ?? 'provider'} session id`, {
-      hint: 'Claude and Codex ids are UUIDs, OpenCode ids start with ses_; see `happier direct list`',
-    });
-  }
-  const { sessions } = await scanDirect(ctx, agents);
-  const matches = sessions.filter((s) => s.vendorSessionId.toLowerCase() === id.toLowerCase());
-  if (matches.length === 0) {
-    throw new HappierError('NOT_FOUND', `no ${agent ?? agents.join(' or ')} session ${id} on this machine`, {
-      hint: 'run `happier direct list` to see the provider sessions found here',
-    });
-  }
-  if (matches.length > 1) {
-    throw new HappierError('AMBIGUOUS', `${id} is a session of more than one provider`, {
-      hint: 'name the provider with --agent',
-      details: { candidates: matches.map((m) => ({ id: `${m.agent} ${m.vendorSessionId}`, title: m.title })) },
-    });
-  }
-  const session = matches[0]!;
+  const shaped = [...providers.keys()].filter((a) => providers.get(a)!.isVendorId(id));
+  const { sessions } = await scanDirect(ctx, shaped.length ? shaped : [...providers.keys()]);
+  const session = resolveId(sessions, id, {
+    noun: `${agent ?? 'direct'} session`,
+    idOf: (s) => s.vendorSessionId,
+    titleOf: (s) => s.title,
+    candidateId: (s) => `${s.agent} ${s.vendorSessionId}`,
+    notFoundHint: 'run `happier direct list` to see the provider sessions found here',
+    ambiguousHint: 'give more characters of the id, or name the provider with --agent',
+  });
   return { session, provider: providers.get(session.agent)!, pctx: await providerContext(ctx) };
 }

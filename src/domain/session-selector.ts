@@ -1,4 +1,4 @@
-import { HappierError } from './errors.js';
+import { resolveId, type IdLookup } from './id-prefix.js';
 
 interface Selectable {
   readonly id: string;
@@ -6,33 +6,21 @@ interface Selectable {
   readonly title: string;
 }
 
+const SESSION_LOOKUP: IdLookup<Selectable> = {
+  noun: 'session',
+  idOf: (s) => s.id,
+  aliasOf: (s) => s.vendorSessionId,
+  titleOf: (s) => s.title,
+  notFoundHint: 'run `happier session list --all` to see every session',
+};
+
 /**
- * Picks the one session a user meant: the full id, then the vendor session id, then an
- * unambiguous prefix of the id. The caller passes every session that could match.
+ * Picks the one session a user meant, by the rule every id-taking command shares
+ * (id-prefix.ts); the vendor session id counts when given in full. The caller passes
+ * every session that could match.
  */
 export function selectSession<T extends Selectable>(candidates: readonly T[], selector: string): T {
-  const wanted = selector.trim();
-  if (wanted === '') throw new HappierError('USAGE', 'a session id is required');
-  const lower = wanted.toLowerCase();
-
-  const exact = candidates.find((s) => s.id === lower);
-  if (exact) return exact;
-
-  const byVendor = candidates.filter((s) => s.vendorSessionId === wanted);
-  if (byVendor.length === 1) return byVendor[0]!;
-
-  const byPrefix = candidates.filter((s) => s.id.startsWith(lower));
-  const matches = byVendor.length > 1 ? byVendor : byPrefix;
-  if (matches.length === 1) return matches[0]!;
-  if (matches.length > 1) {
-    throw new HappierError('AMBIGUOUS', `"${wanted}" matches ${matches.length} sessions`, {
-      hint: 'give more characters of the id',
-      details: { candidates: matches.map((s) => ({ id: s.id, title: s.title })) },
-    });
-  }
-  throw new HappierError('NOT_FOUND', `no session matches "${wanted}"`, {
-    hint: 'run `happier session list --all` to see every session',
-  });
+  return resolveId(candidates, selector, SESSION_LOOKUP as IdLookup<T>);
 }
 
 /**

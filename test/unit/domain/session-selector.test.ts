@@ -14,7 +14,8 @@ describe('session selector', () => {
 
   it('takes an unambiguous prefix, in any case', () => {
     expect(selectSession(all, 'AAAA2')).toBe(b);
-    expect(selectSession(all, 'b')).toBe(c);
+    expect(selectSession(all, 'bbbb')).toBe(c);
+    expect(happierErrorOf(() => selectSession(all, 'b')).code).toBe('USAGE');
   });
 
   it('takes a vendor session id', () => {
