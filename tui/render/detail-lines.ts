@@ -1,4 +1,6 @@
 import { explainResumeBlock, resumeLabel } from '../../src/domain/resume-eligibility.js';
+import { humanSize } from '../../src/domain/byte-size.js';
+import { inputReasonText } from '../../src/domain/session-input.js';
 import type { BrowserRow } from '../state/browser-rows.js';
 import type { Preview } from '../state/browser-state.js';
 import type { Line } from '../view/view.js';
@@ -29,6 +31,7 @@ function metadata(row: BrowserRow, width: number, ctx: DetailContext, compact: b
           field('session', `${s.id.slice(0, 8)}  ${s.agent} (${s.backend})  vendor ${s.vendorSessionId ?? '(not known yet)'}`, width),
           field('cwd', s.cwd, width),
           field('owner', `${owner}, ${v.active ? 'active' : 'inactive'}${s.archived ? ', archived' : ''}; resume ${resumeLabel(v.resume)}`, width),
+          field('input', `${v.input.state} (${v.input.reason})`, width),
         ];
       }
       return [
@@ -39,6 +42,7 @@ function metadata(row: BrowserRow, width: number, ctx: DetailContext, compact: b
         field('owner', `${owner}, epoch ${s.ownerEpoch}`, width),
         field('state', `${v.active ? 'active' : 'inactive'}${s.archived ? ', archived' : ''}; updated ${when(s.updatedAt)}`, width),
         field('resume', resume, width),
+        field('input', `${v.input.state === 'enabled' ? 'm sends a message' : 'disabled'}: ${inputReasonText(v.input.reason)}`, width),
       ];
     }
     case 'direct': {
@@ -56,7 +60,7 @@ function metadata(row: BrowserRow, width: number, ctx: DetailContext, compact: b
         field('vendor', `${d.agent} ${d.vendorSessionId}`, width),
         field('cwd', d.cwd, width),
         field('file', d.path, width),
-        field('size', `${d.messageCount} messages, ${Math.ceil(d.sizeBytes / 1024)} KiB; updated ${when(d.updatedAt)}`, width),
+        field('size', `${d.messageCount} messages, ${humanSize(d.sizeBytes)}; updated ${when(d.updatedAt)}`, width),
         field('happier', row.takenOver ? `taken over as ${row.takenOver}` : 'not taken over (t)', width),
       ];
     }

@@ -1,3 +1,5 @@
+import { fitColumnWidths, type ColumnSpec } from '../../src/domain/column-fit.js';
+import { providersCell } from '../../src/domain/provider-marks.js';
 import { resumeLabel } from '../../src/domain/resume-eligibility.js';
 import type { BrowserRow } from '../state/browser-rows.js';
 import type { TabState } from '../state/browser-state.js';
@@ -5,14 +7,10 @@ import type { TabId } from '../state/tabs.js';
 import type { Line, Span, Tone } from '../view/view.js';
 import { fit, relativeTime, sanitize } from './text-fit.js';
 
-interface Column {
+/** A column as the shared fitting rule (src/domain/column-fit.ts) sees it, with a header and a cut side. */
+interface Column extends ColumnSpec {
   readonly header: string;
-  /** Fixed width, or a share of what is left over. */
-  readonly width?: number;
-  readonly flex?: number;
   readonly cut?: 'end' | 'start';
-  /** Columns shown only when the screen is at least this wide. */
-  readonly minScreen?: number;
 }
 
 interface Cell {
@@ -20,30 +18,31 @@ interface Cell {
   readonly tone?: Tone;
 }
 
+// The id never goes; the least useful columns go first when the screen is narrow.
 const SESSION_COLUMNS: readonly Column[] = [
-  { header: 'ID', width: 8, minScreen: 120 },
-  { header: 'AGENT', width: 8 },
-  { header: 'TITLE', flex: 3 },
-  { header: 'PATH', flex: 2, cut: 'start' },
-  { header: 'UPDATED', width: 8 },
-  { header: 'ACTIVE', width: 7 },
-  { header: 'RESUME', width: 15 },
+  { header: 'ID', want: 8 },
+  { header: 'AGENT', want: 8, drop: 3 },
+  { header: 'TITLE', want: 10, grow: 3 },
+  { header: 'PATH', want: 10, grow: 2, cut: 'start', drop: 1 },
+  { header: 'UPDATED', want: 8, drop: 2 },
+  { header: 'ACTIVE', want: 7, drop: 4 },
+  { header: 'RESUME', want: 17 },
 ];
 
 const DIRECT_COLUMNS: readonly Column[] = [
-  { header: 'AGENT', width: 8 },
-  { header: 'TITLE', flex: 3 },
-  { header: 'PATH', flex: 2, cut: 'start' },
-  { header: 'UPDATED', width: 8 },
-  { header: 'MSGS', width: 5, minScreen: 100 },
-  { header: 'STATE', width: 8 },
+  { header: 'AGENT', want: 8 },
+  { header: 'TITLE', want: 10, grow: 3 },
+  { header: 'PATH', want: 10, grow: 2, cut: 'start', drop: 2 },
+  { header: 'UPDATED', want: 8, drop: 3 },
+  { header: 'MSGS', want: 5, drop: 1 },
+  { header: 'STATE', want: 8 },
 ];
 
 const MACHINE_COLUMNS: readonly Column[] = [
-  { header: 'NAME', flex: 1 },
-  { header: 'SSH TARGET', flex: 2 },
-  { header: 'STATUS', flex: 2 },
-  { header: 'PROVIDERS', width: 22 },
+  { header: 'NAME', want: 8, grow: 1 },
+  { header: 'SSH TARGET', want: 10, grow: 2, drop: 2 },
+  { header: 'STATUS', want: 12, grow: 2 },
+  { header: 'PROVIDERS', want: 22, drop: 1 },
 ];
 
 const COLUMNS: Record<TabId, readonly Column[]> = { sessions: SESSION_COLUMNS, direct: DIRECT_COLUMNS, machines: MACHINE_COLUMNS };
@@ -99,29 +98,15 @@ function cells(row: BrowserRow, ctx: ListContext): Cell[] {
         { text: sanitize(m.name), tone: 'accent' },
         { text: sanitize(m.sshTarget ?? '-') },
         status,
-        { text: st.providers ? st.providers.join(',') || 'none' : '?' },
+        { text: providersCell(st.providers) },
       ];
     }
   }
 }
 
-/** Widths for the columns that fit `width`; flexible ones share what the fixed ones leave. */
 function layoutColumns(columns: readonly Column[], width: number): { col: Column; index: number; width: number }[] {
-  const shown = columns.map((col, index) => ({ col, index })).filter(({ col }) => !col.minScreen || width >= col.minScreen);
-  const gaps = shown.length - 1;
-  const fixed = shown.reduce((a, { col }) => a + (col.width ?? 0), 0);
-  const flexTotal = shown.reduce((a, { col }) => a + (col.flex ?? 0), 0);
-  let left = Math.max(0, width - fixed - gaps);
-  const out = shown.map(({ col, index }) => {
-    if (col.width !== undefined) return { col, index, width: col.width };
-    const w = Math.floor((Math.max(0, width - fixed - gaps) * col.flex!) / flexTotal);
-    left -= w;
-    return { col, index, width: w };
-  });
-  // The rounding remainder goes to the first flexible column.
-  const firstFlex = out.find((c) => c.col.flex !== undefined);
-  if (firstFlex) firstFlex.width += left;
-  return out;
+  const widths = fitColumnWidths(columns, width, 1);
+  return columns.flatMap((col, index) => (widths[index] === null ? [] : [{ col, index, width: widths[index]! }]));
 }
 
 /**

@@ -1,3 +1,4 @@
+import { PROVIDERS_LEGEND } from '../../src/domain/provider-marks.js';
 import type { BrowserState } from './browser-state.js';
 
 /** The key hints for what the user can do right now, most useful first, so a narrow screen cuts the least useful. */
@@ -27,7 +28,7 @@ export function statusHints(state: BrowserState): string[] {
     case 'direct':
       return ['t take over', 'h handoff', '? help', 'q quit', '/ filter', 'r refresh', 'Tab next tab'];
     case 'machines':
-      return ['? help', 'q quit', '/ filter', 'r check again', 'Tab next tab'];
+      return ['? help', 'q quit', PROVIDERS_LEGEND, 'r check again', '/ filter', 'Tab next tab'];
   }
 }
 

@@ -7,7 +7,7 @@ import { outputWidth } from '../cli-io.js';
 import type { CliContext } from '../context.js';
 import { okEnvelope } from '../output/json-envelope.js';
 import { machinePathLines, pathsJson } from '../output/machine-paths.js';
-import { MACHINE_COLUMNS, machineRow, pingLine, reasonText, type MachineStatus } from '../output/machine-table.js';
+import { MACHINE_COLUMN_FIT, MACHINE_COLUMNS, machineRow, pingLine, reasonText, type MachineStatus } from '../output/machine-table.js';
 import { formatTable } from '../output/table-layout.js';
 import { packageInfo } from '../package-info.js';
 import { openPeers } from '../peer-access.js';
@@ -158,7 +158,7 @@ export function machineCommand(ctx: CliContext): Command {
       }
       const headers = presence ? [...MACHINE_COLUMNS, 'PRESENCE'] : [...MACHINE_COLUMNS];
       const lines = formatTable(
-        headers.map((header) => ({ header, ...(header === 'TARGET' ? { shrink: 'start' as const, minWidth: 10 } : {}) })),
+        headers.map((header) => ({ header, ...MACHINE_COLUMN_FIT[header] })),
         ordered.map((m) => (presence ? [...machineRow(m), presenceOf(m.id) ?? '-'] : machineRow(m))),
         outputWidth(ctx.io),
         (col, text, row) => {

@@ -51,7 +51,7 @@ export function settingsCommand(ctx: CliContext): Command {
         return;
       }
       const lines = formatTable(
-        [{ header: 'KEY' }, { header: 'VALUE' }, { header: 'DESCRIPTION', shrink: 'end', minWidth: 10 }],
+        [{ header: 'KEY' }, { header: 'VALUE', shrink: 'end', minWidth: 8 }, { header: 'DESCRIPTION', shrink: 'end', minWidth: 10, drop: 1 }],
         rows.map((r) => [r.key, formatSettingValue(r.value) + (r.isDefault ? '' : ' *'), r.description]),
         outputWidth(ctx.io),
         (col, text) => (col === 2 ? ctx.chalk.dim(text) : text),

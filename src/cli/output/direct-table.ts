@@ -4,6 +4,7 @@ import { relativeTime } from '../../domain/relative-time.js';
 import { tildePath } from './session-table.js';
 import { formatTable, type Column } from './table-layout.js';
 import { sanitize } from '../../domain/text-width.js';
+import { humanSize } from '../../domain/byte-size.js';
 
 export interface DirectRow {
   readonly session: DirectSession;
@@ -27,27 +28,17 @@ export function directSessionJson(r: DirectRow) {
   };
 }
 
-export function humanSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = bytes / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
-}
+export { humanSize };
 
 const COLUMNS: readonly Column[] = [
   { header: 'AGENT' },
-  { header: 'VENDOR-ID' },
-  { header: 'UPDATED' },
-  { header: 'MSGS' },
-  { header: 'SIZE' },
-  { header: 'TAKEN' },
+  { header: 'VENDOR-ID', shortId: true },
+  { header: 'UPDATED', drop: 4 },
+  { header: 'MSGS', drop: 1 },
+  { header: 'SIZE', drop: 2 },
+  { header: 'TAKEN', drop: 3 },
   { header: 'TITLE', shrink: 'end', minWidth: 10 },
-  { header: 'PATH', shrink: 'start', minWidth: 10 },
+  { header: 'PATH', shrink: 'start', minWidth: 10, drop: 5 },
 ];
 
 export function formatDirectTable(

@@ -1,4 +1,5 @@
 import type { HandoffEvent, HandoffPlan, HandoffResult } from '../../handoff/handoff-coordinator.js';
+import { humanSize } from '../../domain/byte-size.js';
 import { sshHappierLine } from '../../../shell/ssh-line.js';
 import { sanitize } from '../../domain/text-width.js';
 
@@ -15,10 +16,6 @@ const PLACEMENT: Record<string, string> = {
   replace: 'replacing the existing tree once the new one is complete',
 };
 
-function mb(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
-}
-
 /** `--dry-run`: what would happen, and why each choice was made. */
 export function formatPlan(plan: HandoffPlan): string[] {
   const who = plan.sessionId ? `session ${plan.sessionId.slice(0, 8)}` : `direct ${plan.agent} session ${plan.vendorSessionId} (${plan.direct})`;
@@ -28,9 +25,9 @@ export function formatPlan(plan: HandoffPlan): string[] {
     `  source:    ${sanitize(plan.source.cwd)}`,
     `  target:    ${sanitize(plan.target.path)} (${CHOICE[plan.target.pathChoice]}; ${PLACEMENT[plan.target.placement] ?? plan.target.placement})`,
     `  workspace: ${plan.workspace.enabled ? 'on' : 'off'} (${plan.workspace.reason})${plan.workspace.enabled ? `, conflict ${plan.workspace.conflict}, ignored files ${plan.workspace.ignored}${plan.workspace.include.length ? ` (${plan.workspace.include.join(', ')})` : ''}` : ''}`,
-    ...(plan.workspace.files !== null ? [`  files:     ${plan.workspace.files} workspace file(s), ${mb(plan.workspace.bytes ?? 0)}`] : []),
-    `  state:     ${plan.stateFiles.length} file(s), ${mb(stateBytes)}`,
-    ...plan.stateFiles.map((f) => `    ${sanitize(f.path)} (${mb(f.bytes)})`),
+    ...(plan.workspace.files !== null ? [`  files:     ${plan.workspace.files} workspace file(s), ${humanSize(plan.workspace.bytes ?? 0)}`] : []),
+    `  state:     ${plan.stateFiles.length} file(s), ${humanSize(stateBytes)}`,
+    ...plan.stateFiles.map((f) => `    ${sanitize(f.path)} (${humanSize(f.bytes)})`),
   ];
   for (const n of plan.notes) lines.push(`  note: ${n}`);
   return lines;
@@ -40,7 +37,7 @@ export function formatResult(r: HandoffResult, sshTarget: string | null): string
   const p = r.plan;
   const who = p.sessionId ? p.sessionId.slice(0, 8) : p.vendorSessionId;
   const lines = [`handed off ${who} (${p.agent}) to ${p.target.name}: ${sanitize(p.target.path)}`];
-  if (r.workspaceFiles !== null) lines.push(`  workspace: ${r.workspaceFiles} file(s) sent, ${mb(r.workspaceBytes ?? 0)}`);
+  if (r.workspaceFiles !== null) lines.push(`  workspace: ${r.workspaceFiles} file(s) sent, ${humanSize(r.workspaceBytes ?? 0)}`);
   if (r.tmuxSession) lines.push(`  running there in tmux session ${r.tmuxSession}`);
   if (p.direct === 'keep') lines.push(`  moved the provider state only (direct session kept direct)`);
   if (p.direct === 'convert') lines.push(`  created a synced session there`);

@@ -1,6 +1,8 @@
 /** `machine list` and `machine ping` rows, as text and as JSON. Pure. */
 import type { MachineEnvironment, MachineOverrides } from '../../domain/machine.js';
+import { providersCell } from '../../domain/provider-marks.js';
 import type { PathsJson } from './machine-paths.js';
+import type { Column } from './table-layout.js';
 
 export interface MachineStatus {
   readonly id: string;
@@ -26,6 +28,16 @@ export interface MachineStatus {
 
 export const MACHINE_COLUMNS = ['NAME', 'TARGET', 'STATUS', 'LATENCY', 'VERSION', 'PROVIDERS'] as const;
 
+/** How each column gives way in a narrow terminal (table-layout.ts); the name never goes. */
+export const MACHINE_COLUMN_FIT: Readonly<Record<string, Omit<Column, 'header'>>> = {
+  TARGET: { shrink: 'start', minWidth: 10, drop: 4 },
+  STATUS: { shrink: 'end', minWidth: 12 },
+  LATENCY: { drop: 1 },
+  VERSION: { drop: 2 },
+  PROVIDERS: { shrink: 'end', minWidth: 9, drop: 3 },
+  PRESENCE: { drop: 5 },
+};
+
 export function machineRow(m: MachineStatus): string[] {
   const status = m.status === 'self' ? 'this machine' : m.status === 'online' ? 'online' : `offline (${reasonText(m.reason)})`;
   return [
@@ -34,7 +46,7 @@ export function machineRow(m: MachineStatus): string[] {
     status,
     m.latencyMs === null ? '-' : `${m.latencyMs} ms`,
     m.version ?? '-',
-    m.providers.length ? m.providers.join(',') : '-',
+    providersCell(m.status === 'offline' ? null : m.providers),
   ];
 }
 

@@ -15,7 +15,7 @@ export function formatPresenceTable(rows: readonly PresenceRow[], selfId: string
   const c = opts.chalk;
   return (
     formatTable(
-      [{ header: 'MACHINE' }, { header: 'STATE' }, { header: 'LAST SEEN' }, { header: 'SSH', shrink: 'end', minWidth: 8 }, { header: 'ID' }],
+      [{ header: 'MACHINE' }, { header: 'STATE' }, { header: 'LAST SEEN', drop: 1 }, { header: 'SSH', shrink: 'end', minWidth: 8, drop: 2 }, { header: 'ID' }],
       rows.map((m) => [
         sanitize(m.name) + (m.machineId === selfId ? ' (this)' : ''),
         m.online ? 'online' : 'offline',
@@ -44,7 +44,7 @@ export function formatPairingTable(rows: readonly PairingRow[], opts: { now: Dat
   const c = opts.chalk;
   return (
     formatTable(
-      [{ header: 'CODE' }, { header: 'STATUS' }, { header: 'ISSUED' }, { header: 'EXPIRES' }, { header: 'SESSION' }, { header: 'TITLE', shrink: 'end', minWidth: 8 }],
+      [{ header: 'CODE' }, { header: 'STATUS' }, { header: 'ISSUED', drop: 1 }, { header: 'EXPIRES', drop: 3 }, { header: 'SESSION' }, { header: 'TITLE', shrink: 'end', minWidth: 8, drop: 2 }],
       rows.map((p) => [
         p.lookup ? `${p.lookup}-…` : '?',
         p.status,

@@ -9,13 +9,13 @@ import { sanitize } from '../../domain/text-width.js';
 
 const COLUMNS: readonly Column[] = [
   { header: 'ID' },
-  { header: 'AGENT' },
-  { header: 'UPDATED' },
+  { header: 'AGENT', drop: 3 },
+  { header: 'UPDATED', drop: 2 },
   { header: 'MACHINE' },
-  { header: 'ACTIVE' },
-  { header: 'RESUME' },
+  { header: 'ACTIVE', drop: 4 },
+  { header: 'RESUME', drop: 5 },
   { header: 'TITLE', shrink: 'end', minWidth: 10 },
-  { header: 'PATH', shrink: 'start', minWidth: 10 },
+  { header: 'PATH', shrink: 'start', minWidth: 10, drop: 1 },
 ];
 
 /** `session list --everywhere`: the contract columns plus the owning machine and whether it is online. */

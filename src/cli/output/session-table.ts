@@ -8,12 +8,12 @@ import { sanitize } from '../../domain/text-width.js';
 
 const COLUMNS: readonly Column[] = [
   { header: 'ID' },
-  { header: 'AGENT' },
-  { header: 'UPDATED' },
-  { header: 'ACTIVE' },
+  { header: 'AGENT', drop: 3 },
+  { header: 'UPDATED', drop: 2 },
+  { header: 'ACTIVE', drop: 4 },
   { header: 'RESUME' },
   { header: 'TITLE', shrink: 'end', minWidth: 10 },
-  { header: 'PATH', shrink: 'start', minWidth: 10 },
+  { header: 'PATH', shrink: 'start', minWidth: 10, drop: 1 },
 ];
 
 export function tildePath(path: string, home: string): string {

@@ -1,4 +1,5 @@
 import { hasStringField, peekLastString } from '../jsonl/field-peek.js';
+import { humanSize } from '../../domain/byte-size.js';
 import { readJsonlFrom, readJsonlTail, type JsonlEntry } from '../jsonl/jsonl-file.js';
 import type { Transcript, TranscriptMessage } from '../provider.js';
 import {
@@ -24,10 +25,6 @@ interface Pending {
 
 function cut(text: string, max: number): string {
   return text.length <= max ? text : text.slice(0, max - 1) + '…';
-}
-
-function formatBytes(n: number): string {
-  return n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(1)} MB` : `${Math.round(n / 1024)} KB`;
 }
 
 /** Turns transcript entries into preview messages, merging the records of one assistant turn. */
@@ -85,7 +82,7 @@ export class ClaudeMessageBuilder {
         : null;
     if (!role) return;
     const at = peekLastString(tail, 'timestamp') ?? null;
-    this.push({ role, text: `[a record of ${formatBytes(bytes)}, too long to preview]`, toolSummary: null, at }, null);
+    this.push({ role, text: `[a record of ${humanSize(bytes)}, too long to preview]`, toolSummary: null, at }, null);
   }
 
   private push(message: TranscriptMessage, assistantId: string | null): void {

@@ -23,7 +23,7 @@ describe('formatDirectTable', () => {
     const lines = out.trimEnd().split('\n');
     for (const l of lines) expect(l.length).toBeLessThanOrEqual(110);
     expect(lines[1]).toContain('0b7f3c2e-5a7d-4e8b-9c1d-2f3a4b5c6d7e');
-    expect(lines[1]).toMatch(/claude\s+0b7f3c2e\S+\s+3m ago\s+42\s+1\.4 MB\s+5a7d4e8b\s+refactor/);
+    expect(lines[1]).toMatch(/claude\s+0b7f3c2e\S+\s+3m ago\s+42\s+1\.4 MiB\s+5a7d4e8b\s+refactor/);
     expect(lines[1]).toContain('…');
     expect(lines[2]).not.toContain('\x1b');
     expect(lines[2]).toMatch(/\s-\s/);
@@ -37,6 +37,6 @@ describe('formatDirectTable', () => {
 
 describe('humanSize', () => {
   it('uses the largest sensible unit', () => {
-    expect([humanSize(0), humanSize(1023), humanSize(1024), humanSize(15 * 1024), humanSize(3 * 1024 ** 3)]).toEqual(['0 B', '1023 B', '1.0 KB', '15 KB', '3.0 GB']);
+    expect([humanSize(0), humanSize(1023), humanSize(1024), humanSize(15 * 1024), humanSize(3 * 1024 ** 3)]).toEqual(['0 B', '1023 B', '1.0 KiB', '15 KiB', '3.0 GiB']);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitColumns, formatTable } from '../../../src/cli/output/table-layout.js';
+import { formatTable } from '../../../src/cli/output/table-layout.js';
 import { sanitize, textWidth, truncateEnd, truncateStart } from '../../../src/domain/text-width.js';
 
 describe('text width', () => {
@@ -25,20 +25,23 @@ describe('text width', () => {
 describe('table layout', () => {
   const cols = [{ header: 'ID' }, { header: 'TITLE', shrink: 'end' as const, minWidth: 5 }, { header: 'PATH', shrink: 'start' as const, minWidth: 5 }];
 
-  it('keeps natural widths when there is room, or no width at all', () => {
-    expect(fitColumns(cols, [8, 20, 30], 100)).toEqual([8, 20, 30]);
-    expect(fitColumns(cols, [8, 20, 30], null)).toEqual([8, 20, 30]);
+  it('shrinks only title and path, to fit exactly', () => {
+    const lines = formatTable(cols, [['abcdefgh', 'a'.repeat(20), 'p'.repeat(30)]], 50);
+    expect(lines[1]!.startsWith('abcdefgh  ')).toBe(true);
+    expect(textWidth(lines[1]!)).toBe(50);
   });
 
-  it('shrinks only title and path, in proportion, to fit exactly', () => {
-    const w = fitColumns(cols, [8, 20, 30], 50);
-    expect(w[0]).toBe(8);
-    expect(w.reduce((a, b) => a + b, 0) + 4).toBe(50);
-    expect(w[2]! > w[1]!).toBe(true);
+  it('keeps every column when there is room, or no width at all', () => {
+    expect(formatTable(cols, [['abcdefgh', 'title', 'path']], null)[1]).toBe('abcdefgh  title  path');
+    expect(formatTable(cols, [['abcdefgh', 'title', 'path']], 100)[1]).toBe('abcdefgh  title  path');
   });
 
-  it('never shrinks below the minimum widths', () => {
-    expect(fitColumns(cols, [8, 20, 30], 10)).toEqual([8, 5, 5]);
+  it('drops the least useful column before the id, and shortens an id column before dropping', () => {
+    const wide = [{ header: 'ID', shortId: true }, { header: 'SIZE', drop: 1 }, { header: 'TITLE', shrink: 'end' as const, minWidth: 5 }];
+    const rows = [['0b7c8f7e-1111-4222-8333-944455556666', '12 KiB', 'a title'], ['9a7c8f7e-1111-4222-8333-944455556666', '3 KiB', 'other']];
+    expect(formatTable(wide, rows, 60)[1]).toBe('0b7c8f7e-1111-4222-8333-944455556666  12 KiB  a title');
+    expect(formatTable(wide, rows, 30)[1]).toBe('0b7c8f7e  12 KiB  a title');
+    expect(formatTable(wide, rows, 16)).toEqual(['ID        TITLE', '0b7c8f7e  a tit…', '9a7c8f7e  other']);
   });
 
   it('renders every line within the width', () => {

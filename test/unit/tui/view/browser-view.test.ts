@@ -72,7 +72,7 @@ describe('browser view (headless)', () => {
     const lines = term.lines();
     expect(lines[0]).toContain('1 Sessions 3');
     expect(lines[1]).toMatch(/AGENT\s+TITLE\s+PATH\s+UPDATED\s+ACTIVE\s+RESUME/);
-    expect(lines[2]).toMatch(/^claude\s+fix the flaky login te…\s+~\/web\s+1h ago\s+yes\s+yes\s*$/);
+    expect(lines[2]).toMatch(/^[0-9a-f]{8} claude\s+fix the flaky…\s+~\/web\s+1h ago\s+yes\s+yes\s*$/);
     expect(screen).toContain('no(missing-id)');
     expect(screen).toContain('latest messages');
     expect(screen).toContain('The test waits on a timer');
@@ -139,7 +139,7 @@ describe('browser view (headless)', () => {
     expect(row).toMatch(/fix the flaky login test.*yes\s+yes\s+ fix the flaky login test/);
     term.resize(80, 24);
     const screen = await settle((s) => term.lines()[23]!.includes('Enter') && !term.lines()[2]!.includes('  fix the flaky login test  '));
-    expect(screen.split('\n')[1]).toMatch(/^AGENT\s+TITLE/);
+    expect(screen.split('\n')[1]).toMatch(/^ID\s+AGENT\s+TITLE/);
   });
 
   it('shows the Machines tab with offline reasons', async () => {
