@@ -1,12 +1,14 @@
 import type { SendRequest, SendResult } from '../domain/message-send.js';
 import { answerRelay, relayInbox } from '../server/client/relay-client.js';
 import { runHeartbeats, type ServerEvent } from '../server/client/heartbeat-loop.js';
-import type { SyncClient } from '../server/client/sync-client.js';
+import type { InputOf, SyncClient } from '../server/client/sync-client.js';
 
 export interface DaemonDeps {
   readonly sync: SyncClient;
   /** The same entry `happier send` uses for a session this machine owns. */
   readonly deliver: (req: SendRequest) => Promise<SendResult>;
+  /** Each owned session's input state now (asks tmux once); published with the sessions. */
+  readonly inputs: () => Promise<InputOf & { readonly fingerprint: string }>;
   /** A number that changes whenever another process committed to the registry (SQLite's data_version). */
   readonly registryVersion: () => number;
   /** False once the pid file no longer names this daemon (HAPPIER_HOME removed, or another took over): it then stops. */
@@ -52,10 +54,13 @@ export async function runDaemon(d: DaemonDeps): Promise<void> {
   };
 
   let lastVersion = -1;
+  let lastInputs = '';
   const publish = async (why: string): Promise<void> => {
     lastVersion = d.registryVersion();
     try {
-      const r = await d.sync.sync();
+      const inputOf = await d.inputs();
+      lastInputs = inputOf.fingerprint;
+      const r = await d.sync.sync(inputOf);
       d.log(`sync (${why}): published ${r.published}${r.lost.length ? `, ${r.lost.length} moved elsewhere` : ''}`);
     } catch (err) {
       d.log(`sync (${why}) failed: ${(err as Error).message}`);
@@ -82,7 +87,14 @@ export async function runDaemon(d: DaemonDeps): Promise<void> {
       return;
     }
     if (d.registryVersion() !== lastVersion) void publish('registry changed');
-    if (ticks % 10 === 0) drain();
+    if (ticks % 10 === 0) {
+      drain();
+      // A provider that exits changes no registry row, only what tmux says; look at that less often.
+      d.inputs().then(
+        (i) => (i.fingerprint !== lastInputs ? publish('input changed') : undefined),
+        () => undefined,
+      );
+    }
   }, d.pollMs);
   try {
     await runHeartbeats(d.sync, { intervalMs: d.heartbeatMs, signal, onEvent: onEvent as (e: ServerEvent) => void });

@@ -102,6 +102,14 @@ async function runForeground(ctx: CliContext): Promise<void> {
     await runDaemon({
       sync,
       deliver: (req) => deliverSend(ctx, req),
+      inputs: async () => {
+        const { viewSession } = await import('../../domain/session-view.js');
+        const sessions = store.sessions.list({ archived: 'all' }).filter((s) => s.ownerMachineId === store.registry.machineId);
+        const vctx = await ctx.viewContext(sessions);
+        const byId = new Map(sessions.map((s) => [s.id, viewSession(s, vctx).input]));
+        const fingerprint = [...byId].map(([id, i]) => `${id}:${i.reason}`).sort().join(',');
+        return Object.assign((s: { id: string }) => byId.get(s.id), { fingerprint });
+      },
       stillMine: () => readDaemon(ctx.home)?.pid === process.pid,
       registryVersion: () => store.registry.db.pragma('data_version', { simple: true }) as number,
       log,

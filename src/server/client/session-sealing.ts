@@ -1,3 +1,4 @@
+import type { InputAvailability } from '../../domain/message-send.js';
 import type { Session } from '../../domain/session.js';
 import { openJson, sealJson, sessionAssociatedData } from '../e2e-envelope.js';
 
@@ -16,8 +17,12 @@ type SealedFields = Pick<
   'id' | 'agent' | 'backend' | 'vendorSessionId' | 'title' | 'cwd' | 'archived' | 'createdAt' | 'updatedAt' | 'lastActivityAt'
 >;
 
-export function sealSession(key: Uint8Array, s: Session, ownerMachineId: string, ownerEpoch: number): WireRecord {
-  const fields: SealedFields = {
+/**
+ * `input` is the owner's own view of whether the session takes a message (running,
+ * resumable, …), published by its daemon; records from before it have none.
+ */
+export function sealSession(key: Uint8Array, s: Session, ownerMachineId: string, ownerEpoch: number, input?: InputAvailability): WireRecord {
+  const fields: SealedFields & { input?: InputAvailability } = {
     id: s.id,
     agent: s.agent,
     backend: s.backend,
@@ -28,6 +33,7 @@ export function sealSession(key: Uint8Array, s: Session, ownerMachineId: string,
     createdAt: s.createdAt,
     updatedAt: s.updatedAt,
     lastActivityAt: s.lastActivityAt,
+    ...(input ? { input } : {}),
   };
   return {
     sessionId: s.id,
@@ -43,6 +49,15 @@ export function sealSession(key: Uint8Array, s: Session, ownerMachineId: string,
  * the blob to (id, owner, epoch), so a record the server moved or replayed fails here.
  */
 export function openSession(key: Uint8Array, r: WireRecord): Session {
-  const f = openJson<SealedFields>(key, r.ciphertext, sessionAssociatedData(r.sessionId, r.ownerMachineId, r.ownerEpoch));
+  const { input: _input, ...f } = openRecord(key, r);
   return { ...f, id: r.sessionId, ownerMachineId: r.ownerMachineId, ownerEpoch: r.ownerEpoch, terminal: null };
+}
+
+/** The owner's published input state of a record, or null when it published none. */
+export function openInput(key: Uint8Array, r: WireRecord): InputAvailability | null {
+  return openRecord(key, r).input ?? null;
+}
+
+function openRecord(key: Uint8Array, r: WireRecord): SealedFields & { input?: InputAvailability } {
+  return openJson<SealedFields & { input?: InputAvailability }>(key, r.ciphertext, sessionAssociatedData(r.sessionId, r.ownerMachineId, r.ownerEpoch));
 }

@@ -6,7 +6,8 @@ import { ownershipVerdict } from '../ownership-rules.js';
 import type { PresenceEntry } from '../presence-hub.js';
 import { readAccountKey, readConnection, type ServerConnection } from './connection-store.js';
 import { ServerHttp, serverTimeoutMs } from './server-http.js';
-import { openSession, sealSession, type WireRecord } from './session-sealing.js';
+import type { InputAvailability } from '../../domain/message-send.js';
+import { openInput, openSession, sealSession, type WireRecord } from './session-sealing.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 export type { PresenceEntry };
@@ -16,7 +17,12 @@ export interface RemoteSession {
   readonly session: Session;
   readonly ownerMachineId: string;
   readonly ownerEpoch: number;
+  /** Whether the session takes a message, as its owner's daemon last published it; null when unknown. */
+  readonly ownerInput: InputAvailability | null;
 }
+
+/** The owner's input state for each session it publishes (the daemon knows it; `server sync` does not ask tmux). */
+export type InputOf = (s: Session) => InputAvailability | undefined;
 
 export interface OwnerChange {
   readonly sessionId: string;
@@ -97,7 +103,7 @@ export class SyncClient {
     let unreadable = 0;
     for (const r of records) {
       try {
-        out.push({ session: openSession(this.accountKey, r), ownerMachineId: r.ownerMachineId, ownerEpoch: r.ownerEpoch });
+        out.push({ session: openSession(this.accountKey, r), ownerMachineId: r.ownerMachineId, ownerEpoch: r.ownerEpoch, ownerInput: openInput(this.accountKey, r) });
       } catch {
         unreadable++;
       }
@@ -106,12 +112,12 @@ export class SyncClient {
   }
 
   /** Publishes the given sessions this machine owns; returns the ones the server says moved away. */
-  async publish(sessions: readonly Session[]): Promise<{ published: number; stale: OwnerChange[] }> {
+  async publish(sessions: readonly Session[], inputOf: InputOf = () => undefined): Promise<{ published: number; stale: OwnerChange[] }> {
     const own = sessions.filter((s) => s.ownerMachineId === this.machineId);
     let published = 0;
     const stale: OwnerChange[] = [];
     for (let i = 0; i < own.length; i += 200) {
-      const batch = own.slice(i, i + 200).map((s) => sealSession(this.accountKey, s, s.ownerMachineId, s.ownerEpoch));
+      const batch = own.slice(i, i + 200).map((s) => sealSession(this.accountKey, s, s.ownerMachineId, s.ownerEpoch, inputOf(s)));
       const { results } = await this.http.post<{ results: (OwnerChange & { status: 'ok' | 'stale' })[] }>('/v1/sessions', {
         records: batch,
       });
@@ -127,7 +133,7 @@ export class SyncClient {
    * Two-way reconciliation: learn which sessions this machine lost (and record the new
    * owner locally, so resume refuses them), then publish the rest of what it owns.
    */
-  async sync(): Promise<SyncReport> {
+  async sync(inputOf?: InputOf): Promise<SyncReport> {
     const { records, unreadable } = await this.records();
     const byId = new Map(records.map((r) => [r.session.id, r]));
     const lost: OwnerChange[] = [];
@@ -148,11 +154,12 @@ export class SyncClient {
         lost.push(change(remote));
         continue;
       }
-      if (!remote || remote.session.updatedAt !== s.updatedAt || remote.session.title !== s.title || remote.session.archived !== s.archived) {
+      const inputChanged = inputOf !== undefined && !sameInput(remote?.ownerInput ?? null, inputOf(s) ?? null);
+      if (!remote || inputChanged || remote.session.updatedAt !== s.updatedAt || remote.session.title !== s.title || remote.session.archived !== s.archived) {
         keep.push(s);
       }
     }
-    const { published, stale } = await this.publish(keep);
+    const { published, stale } = await this.publish(keep, inputOf);
     for (const c of stale) {
       const local = this.sessions.get(c.sessionId);
       // A server behind this machine (a handoff target before the source committed) is not a loss.
@@ -244,6 +251,10 @@ export class SyncClient {
       s.ownerEpoch > ownerEpoch ? s : { ...s, ownerMachineId, ownerEpoch },
     );
   }
+}
+
+function sameInput(a: InputAvailability | null, b: InputAvailability | null): boolean {
+  return a?.state === b?.state && a?.reason === b?.reason;
 }
 
 function change(r: RemoteSession): OwnerChange {

@@ -131,6 +131,11 @@ describe('a send relayed from alpha to a session beta owns (no ssh between them)
     expect(turns().filter((t) => t === 'relayed hello')).toHaveLength(1);
   });
 
+  it('beta\'s daemon published the new session with its input state, without any `server sync`', async () => {
+    const { records } = await withAlpha((sync) => sync.records());
+    expect(records.find((r) => r.session.id === sessionId)).toMatchObject({ ownerMachineId: betaId, ownerInput: { state: 'enabled', reason: 'running' } });
+  });
+
   it('a first attempt cut mid-wait and retried with the same send id delivers once', async () => {
     const sendId = randomUUID();
     // The cut: the sender posts, then gives up at once (its process gone, from the server's view).
