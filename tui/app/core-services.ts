@@ -155,7 +155,12 @@ export function coreServices(host: BrowserHost): BrowserServices {
     },
     async attach(id: string, lender: TerminalLender) {
       const deps = await lifecycle(lender);
-      return attachTo(deps, deps.sessions.resolve(id), 'attached');
+      const session = deps.sessions.resolve(id);
+      if (session.ownerMachineId === deps.selfMachineId) return attachTo(deps, session, 'attached');
+      const { planRemote, runRemote } = await import('../../src/lifecycle/remote-session.js');
+      const plan = planRemote(deps, session, 'attach');
+      await runRemote(deps, session, plan, { hasTerminal: true });
+      return `back from ${session.id.slice(0, 8)} on ${plan.machine}`;
     },
     async resume(id: string, lender: TerminalLender) {
       const deps = await lifecycle(lender);

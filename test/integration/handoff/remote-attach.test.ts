@@ -83,6 +83,22 @@ describe('attach, resume and send of a session desk owns, from the laptop', () =
     }
   });
 
+  it("Enter on desk's row in the browser leaves the full screen for desk's pane, and Ctrl-b d comes back to the browser", async () => {
+    const pane = startPane({ argv: ['env', '-u', 'TMUX', process.execPath, HAPPIER_BIN], env: { ...m.env, LANG: 'C.UTF-8', TERM: 'screen', PATH: process.env.PATH ?? '/usr/bin:/bin' }, cols: 100, rows: 30, cwd: m.srcHome });
+    try {
+      await pane.waitFor(/remote.*@desk/, 15_000);
+      pane.send('Enter');
+      await pane.waitFor((s) => s.includes('[happier-') && s.includes('? for shortcuts'), 20_000);
+      const clients = execFileSync('tmux', ['-S', join(m.targetHome, 'tmux.sock'), 'list-clients', '-F', '#{session_name}'], { encoding: 'utf8' });
+      expect(clients.trim()).toBe(`happier-${id.slice(0, 8)}`);
+      pane.send('C-b', 'd');
+      const back = await pane.waitFor(`back from ${id.slice(0, 8)} on desk`, 15_000);
+      expect(back).toMatch(/remote.*@desk/);
+    } finally {
+      pane.kill();
+    }
+  });
+
   it('a send from the laptop goes through sshd to desk and delivers once, also when the same send id comes again', async () => {
     const sendId = randomUUID();
     const req = { sendId, session: id, text: 'next step\nsecond line', queue: true, wait: false, timeoutMs: 30_000 };

@@ -122,10 +122,18 @@ describe('browser reducer', () => {
     expect(r.state.message?.text).toContain('no(disabled)');
   });
 
-  it('Enter on a session owned elsewhere names the owner', () => {
+  it('Enter on a session owned elsewhere names the owner when happier cannot reach it', () => {
     const remote = makeSession({ ownerMachineId: 'machine-desk' });
     const r = run(fresh(), { type: 'rows', tab: 'sessions', rows: rowsOf([remote]) }, 'enter');
-    expect(r.state.message?.text).toContain('owned by desktop');
+    expect(r.state.message?.text).toContain('owned by desktop, which happier cannot reach; add it with `happier machine add desktop <ssh-target>`');
+    expect(r.effects.filter((e) => e.type === 'attach')).toEqual([]);
+  });
+
+  it('Enter on a session owned by a machine with an ssh target attaches there', () => {
+    const remote = makeSession({ ownerMachineId: 'machine-desk' });
+    const row = sessionRow(viewSession(remote, vctx({ reachableMachines: new Set(['machine-desk']) })));
+    const r = run(fresh(), { type: 'rows', tab: 'sessions', rows: [row] }, 'enter');
+    expect(r.effects).toContainEqual({ type: 'attach', sessionId: remote.id });
   });
 
   it('renames through a prompt prefilled with the current title', () => {
