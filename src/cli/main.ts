@@ -4,7 +4,8 @@ import { HappierError, exitCodeFor, isHappierError } from '../domain/errors.js';
 import type { CliIO } from './cli-io.js';
 import { CliContext } from './context.js';
 import { errorEnvelope } from './output/json-envelope.js';
-import { buildProgram } from './program.js';
+import { fastListOptions } from './session-list-fast.js';
+import { CANCEL_EXIT, isPromptCancel } from './prompt-cancel.js';
 
 export function processIO(): CliIO {
   return {
@@ -28,9 +29,12 @@ export async function execute(args: readonly string[], io: CliIO): Promise<numbe
     return 0;
   }
   ctx.json = args.includes('--json') || args.includes('--jsonl');
-  const program = buildProgram(ctx);
   try {
-    await program.parseAsync([...args], { from: 'user' });
+    const fast = fastListOptions(args);
+    if (fast && (await (await import('./session-list-fast.js')).runFastList(ctx, fast))) return ctx.exitCode;
+    // Loaded on demand: the command tree is most of start-up, and the list above needs none of it.
+    const { buildProgram } = await import('./program.js');
+    await buildProgram(ctx).parseAsync([...args], { from: 'user' });
     return ctx.exitCode;
   } catch (err) {
     return report(ctx, err);
@@ -40,6 +44,10 @@ export async function execute(args: readonly string[], io: CliIO): Promise<numbe
 }
 
 function report(ctx: CliContext, err: unknown): number {
+  if (isPromptCancel(err)) {
+    if (!ctx.json) ctx.note('cancelled');
+    return CANCEL_EXIT;
+  }
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return 0;
     // commander has already printed its own `error:` line.

@@ -5,7 +5,9 @@ import type { CliContext } from '../context.js';
 import { lifecycleDeps } from '../lifecycle-wiring.js';
 import { relativeTime } from '../../domain/relative-time.js';
 import { tildePath } from '../output/session-table.js';
-import { sanitize, truncateEnd } from '../../domain/text-width.js';
+import { sanitize } from '../../domain/text-width.js';
+import { outputWidth } from '../cli-io.js';
+import { formatTable, type Column } from '../output/table-layout.js';
 import { attachOrSayHow, canAttach, printStarted } from './session-started.js';
 import { printRemote } from './attach.js';
 import { okEnvelope } from '../output/json-envelope.js';
@@ -79,13 +81,25 @@ async function pickResumable(ctx: CliContext, json: boolean): Promise<string> {
     });
   }
   const now = ctx.io.now();
+  // The picker's rows are a table laid out by the same rule as `session list`, so its columns line up.
+  const rows = formatTable(
+    PICKER_COLUMNS,
+    views.map(({ session: s }) => [s.id.slice(0, 8), s.agent, relativeTime(s.lastActivityAt, now), sanitize(s.title) || '(untitled)', sanitize(tildePath(s.cwd, ctx.io.homeDir))]),
+    // The prompt's pointer and indent take two columns.
+    (outputWidth(ctx.io) ?? 80) - 2,
+  ).slice(1);
   const { select } = await import('@inquirer/prompts');
   return select({
     message: 'Resume which session?',
     pageSize: 15,
-    choices: views.map(({ session: s }) => ({
-      value: s.id,
-      name: `${s.id.slice(0, 8)}  ${s.agent.padEnd(8)} ${relativeTime(s.lastActivityAt, now).padEnd(9)} ${truncateEnd(sanitize(s.title) || '(untitled)', 40)}  ${sanitize(tildePath(s.cwd, ctx.io.homeDir))}`,
-    })),
+    choices: views.map(({ session: s }, i) => ({ value: s.id, name: rows[i]! })),
   });
 }
+
+const PICKER_COLUMNS: readonly Column[] = [
+  { header: 'ID' },
+  { header: 'AGENT', drop: 2 },
+  { header: 'ACTIVITY', drop: 1 },
+  { header: 'TITLE', shrink: 'end', minWidth: 10 },
+  { header: 'PATH', shrink: 'start', minWidth: 10, drop: 3 },
+];

@@ -362,6 +362,24 @@ describe('in a terminal', () => {
     tmux(clientSock, 'kill-server');
   });
 
+  it('Ctrl-C in the resume picker is a cancel: exit 130, no report prompt; the picker rows line up', async () => {
+    tmux(clientSock, 'new-session', '-d', '-s', 'cancel', '-x', '150', '-y', '40', '--', 'sh', '-c', '"$@" 2>&1; echo "exit=$?"; sleep 60', 'sh', ...happierArgv(['resume']));
+    const screen = () => tmux(clientSock, 'capture-pane', '-p', '-t', '=cancel:');
+    await waitFor('the picker', () => screen().includes('Resume which session?'));
+    const choices = screen().split('\n').filter((l) => /[0-9a-f]{8}\s+(claude|codex|opencode)/.test(l));
+    const titleAt = (l: string) => {
+      const m = /(ago|now)\s+/.exec(l)!;
+      return m.index + m[0].length;
+    };
+    expect(choices.length).toBeGreaterThan(1);
+    expect(new Set(choices.map(titleAt)).size).toBe(1);
+    tmux(clientSock, 'send-keys', '-t', '=cancel:', 'C-c');
+    await waitFor('happier to exit', () => screen().includes('exit='));
+    expect(screen()).toContain('exit=130');
+    expect(screen()).not.toMatch(/unexpected failure|please report/);
+    tmux(clientSock, 'kill-session', '-t', '=cancel');
+  });
+
   it('new attaches at once and learns the Codex id while the user is attached', async () => {
     const before = new Set(await allIds());
     tmux(clientSock, 'new-session', '-d', '-s', 'typing', '-x', '150', '-y', '40', '--', ...happierArgv(['new', '--agent', 'codex']));
