@@ -1,4 +1,5 @@
 import type { SendRequest, SendResult } from '../domain/message-send.js';
+import { listPairings } from '../pairing/pairing-service.js';
 import { answerRelay, relayInbox } from '../server/client/relay-client.js';
 import { runHeartbeats, type ServerEvent } from '../server/client/heartbeat-loop.js';
 import type { InputOf, SyncClient } from '../server/client/sync-client.js';
@@ -7,6 +8,8 @@ export interface DaemonDeps {
   readonly sync: SyncClient;
   /** The same entry `happier send` uses for a session this machine owns. */
   readonly deliver: (req: SendRequest) => Promise<SendResult>;
+  /** Whether this machine owns a session now (a pairing claim of one is acknowledged in the log). */
+  readonly ownsSession: (sessionId: string) => boolean;
   /** Each owned session's input state now (asks tmux once); published with the sessions. */
   readonly inputs: () => Promise<InputOf & { readonly fingerprint: string }>;
   /** A number that changes whenever another process committed to the registry (SQLite's data_version). */
@@ -67,7 +70,13 @@ export async function runDaemon(d: DaemonDeps): Promise<void> {
     }
   };
 
-  const onEvent = (e: ServerEvent | { type: 'relay'; sendId: string }): void => {
+  const onClaim = async (codeId: string, claimedBy: string): Promise<void> => {
+    const p = (await listPairings(d.sync)).find((c) => c.id === codeId);
+    if (p?.sessionId && d.ownsSession(p.sessionId)) d.log(`pairing ${p.lookup ?? codeId}: session ${p.sessionId} is now viewed from machine ${claimedBy}`);
+  };
+
+  const onEvent = (e: ServerEvent | { type: 'relay'; sendId: string } | { type: 'pairing'; id: string; claimedBy: string }): void => {
+    if (e.type === 'pairing') onClaim(e.id, e.claimedBy).catch((err: unknown) => d.log(`pairing: ${(err as Error).message}`));
     if (e.type === 'hello') {
       d.log(`online as ${e.machineId}`);
       void publish('connected');

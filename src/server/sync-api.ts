@@ -123,7 +123,7 @@ export class SyncApi {
     });
     // Committed before answering: a wrong proof must count even though the request fails.
     if (wrongProof) throw notFound(kind);
-    return this.store.tx(() => {
+    const out = this.store.tx(() => {
       const code = this.store.latestCode(kind, lookupHash);
       if (!code) throw notFound(kind);
       const refusal = claimRefusal(code, t);
@@ -146,6 +146,11 @@ export class SyncApi {
       this.hub.seen(joining!.id, code.accountId, t);
       return { accountId: code.accountId, machineId: joining!.id, token, payload: code.payload };
     });
+    // The issuer's daemon learns its code was used (and by whom); the payload stays sealed.
+    if (kind === 'pair' && 'issuerMachineId' in out && typeof out.issuerMachineId === 'string') {
+      this.hub.pushTo(caller!.machine.account_id, out.issuerMachineId, { type: 'pairing', id: out.id, status: 'claimed', claimedBy: caller!.machine.id });
+    }
+    return out;
   }
 
   revokeCode(kind: CodePurpose, caller: Caller, raw: unknown) {

@@ -110,6 +110,7 @@ async function runForeground(ctx: CliContext): Promise<void> {
         const fingerprint = [...byId].map(([id, i]) => `${id}:${i.reason}`).sort().join(',');
         return Object.assign((s: { id: string }) => byId.get(s.id), { fingerprint });
       },
+      ownsSession: (id) => store.sessions.get(id)?.ownerMachineId === store.registry.machineId,
       stillMine: () => readDaemon(ctx.home)?.pid === process.pid,
       registryVersion: () => store.registry.db.pragma('data_version', { simple: true }) as number,
       log,

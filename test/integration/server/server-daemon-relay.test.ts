@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { SendRequest } from '../../../src/domain/message-send.js';
 import { HappierError } from '../../../src/domain/errors.js';
+import { claimPairing } from '../../../src/pairing/pairing-service.js';
 import { sealRequest, sendViaRelay } from '../../../src/server/client/relay-client.js';
 import { SyncClient } from '../../../src/server/client/sync-client.js';
 import { openRegistry } from '../../../src/store/registry.js';
@@ -148,6 +149,16 @@ describe('a send relayed from alpha to a session beta owns (no ssh between them)
     expect(again.sendId).toBe(sendId);
     await sleep(500);
     expect(turns().filter((t) => t === 'cut and retried')).toHaveLength(1);
+  });
+
+  it('a pairing code of a beta session claimed on alpha is acknowledged in beta\'s daemon log', async () => {
+    const issued = await beta.json('pair', 'issue', sessionId);
+    expect(issued.code, issued.stderr).toBe(0);
+    // The claim itself, without the ssh -t that `pair claim` would run next (alpha has no route to beta).
+    const ticket = await withAlpha((sync) => claimPairing(sync, issued.body.data.code));
+    expect(ticket.session.id).toBe(sessionId);
+    await sleep(1000);
+    expect(readFileSync(join(beta.home, 'logs', 'daemon.log'), 'utf8')).toMatch(new RegExp(`session ${sessionId} is now viewed from machine [0-9a-f-]{36}`));
   });
 
   it('beta\'s errors come back with their code (an unknown session is NOT_FOUND)', async () => {
