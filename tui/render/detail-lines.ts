@@ -31,7 +31,6 @@ function metadata(row: BrowserRow, width: number, ctx: DetailContext, compact: b
           field('session', `${s.id.slice(0, 8)}  ${s.agent} (${s.backend})  vendor ${s.vendorSessionId ?? '(not known yet)'}`, width),
           field('cwd', s.cwd, width),
           field('owner', `${owner}, ${v.active ? 'active' : 'inactive'}${s.archived ? ', archived' : ''}; resume ${resumeLabel(v.resume)}`, width),
-          field('input', `${v.input.state} (${v.input.reason})`, width),
         ];
       }
       return [
