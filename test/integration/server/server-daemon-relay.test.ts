@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,7 @@ import { claimPairing } from '../../../src/pairing/pairing-service.js';
 import { sealRequest, sendViaRelay } from '../../../src/server/client/relay-client.js';
 import { SyncClient } from '../../../src/server/client/sync-client.js';
 import { openRegistry } from '../../../src/store/registry.js';
+import { HAPPIER_BIN } from '../../helpers/run-happier.js';
 import { makeClient, startServer, type RunningServer } from '../../helpers/sync-server.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
@@ -130,6 +131,22 @@ describe('a send relayed from alpha to a session beta owns (no ssh between them)
     expect(result).toMatchObject({ sendId, sessionId, delivery: 'pasted', machineName: expect.any(String) });
     await sleep(500);
     expect(turns().filter((t) => t === 'relayed hello')).toHaveLength(1);
+  });
+
+  it('`happier send` on alpha, which has no ssh to beta, goes through the relay; a CLI killed mid-wait and run again delivers once', async () => {
+    const r = await alpha.json('send', sessionId.slice(0, 8), 'typed on alpha', '--wait', '--timeout', '20');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.body.data).toMatchObject({ sessionId, delivery: 'pasted' });
+    expect(r.body.data.reply.text).toBe('Fake reply 2 to: typed on alpha');
+    const sendId = randomUUID();
+    const cut = spawn(process.execPath, [HAPPIER_BIN, 'send', sessionId, 'killed and retried', '--send-id', sendId, '--wait'], { env: { PATH: process.env.PATH, ...alpha.env }, stdio: 'ignore' });
+    await sleep(400);
+    cut.kill('SIGKILL');
+    const again = await alpha.json('send', sessionId, 'killed and retried', '--send-id', sendId, '--wait', '--timeout', '20');
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.body.data.reply.text).toMatch(/^Fake reply \d+ to: killed and retried$/);
+    await sleep(500);
+    expect(turns().filter((t) => t === 'killed and retried')).toHaveLength(1);
   });
 
   it('beta\'s daemon published the new session with its input state, without any `server sync`', async () => {
