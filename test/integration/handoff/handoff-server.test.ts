@@ -10,7 +10,7 @@ let server: RunningServer;
 beforeAll(async () => {
   m = await twoMachines('happier-handoff-server-');
   server = await startServer(join(m.dir, 'server'));
-  const c = await m.json(['server', 'connect', server.url, '--name', 'laptop']);
+  const c = await m.json(['server', 'connect', server.url, '--name', 'laptop', '--no-daemon']);
   expect(c.code, c.stderr).toBe(0);
 });
 
@@ -38,7 +38,7 @@ describe('handoff with a sync server: ownership moves by compare-and-swap on the
     expect(m.leftovers()).toEqual([]);
 
     const link = await m.json(['server', 'link']);
-    const joined = m.onTarget(['server', 'connect', server.url, '--link', link.body.data.code, '--name', 'desk']);
+    const joined = m.onTarget(['server', 'connect', server.url, '--link', link.body.data.code, '--name', 'desk', '--no-daemon']);
     expect(joined.code, joined.stderr).toBe(0);
 
     const ok = await m.json(['handoff', s.id, '--to', 'desk', '--workspace']);

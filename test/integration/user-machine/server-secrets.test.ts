@@ -40,10 +40,10 @@ beforeAll(async () => {
   ]);
   const added = await um.json(['machine', 'add', 'mb', 'mb']);
   if (added.code !== 0) throw new Error(`machine add mb mb failed: ${added.stderr}`);
-  const joined = await um.json(['server', 'connect', server.url, '--name', 'laptop']);
+  const joined = await um.json(['server', 'connect', server.url, '--name', 'laptop', '--no-daemon']);
   if (joined.code !== 0) throw new Error(`server connect on the laptop failed: ${joined.stderr}`);
   const link = (await um.json(['server', 'link'])).body.data.code as string;
-  const mbJoined = await um.onMb(['server', 'connect', server.url, '--link', link, '--name', 'mb', '--ssh-target', 'mb', '--json']);
+  const mbJoined = await um.onMb(['server', 'connect', server.url, '--link', link, '--name', 'mb', '--ssh-target', 'mb', '--no-daemon', '--json']);
   if (mbJoined.code !== 0) throw new Error(`server connect on mb failed: ${mbJoined.stderr}`);
   needles = [LAPTOP_KEY, MB_KEY, machineToken(um.laptop), machineToken(um.mb)];
 });
