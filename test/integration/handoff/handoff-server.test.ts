@@ -46,7 +46,10 @@ describe('handoff with a sync server: ownership moves by compare-and-swap on the
     expect(m.sourceSession(s.id)).toMatchObject({ ownerEpoch: 1 });
     expect(m.targetSessions().find((x: any) => x.id === s.id)).toMatchObject({ ownerEpoch: 1, active: true });
     // A stale copy of the old epoch can no longer win: the server answers for the target.
+    // Resume is desk's to do now: from a script (no terminal for ssh -t) it says so and starts nothing here.
     const again = await m.json(['resume', s.id]);
-    expect(again.body.error.code).toBe('NOT_OWNER');
+    expect(again.body.error.code).toBe('NOT_ATTACHABLE');
+    expect(again.body.error.message).toContain('owned by desk');
+    expect(m.sourceSession(s.id)).toMatchObject({ ownerEpoch: 1 });
   });
 });
