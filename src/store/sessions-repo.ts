@@ -72,7 +72,10 @@ export class SessionsRepo {
       params.push(filter.agent);
     }
     const sql = `SELECT * FROM sessions ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY updated_at DESC`;
-    return (this.reg.db.prepare(sql).all(...params) as SessionRow[]).map(fromRow);
+    // Row by row, so each raw row dies young instead of all of them living as long as the list.
+    const out: Session[] = [];
+    for (const row of this.reg.db.prepare(sql).iterate(...params) as IterableIterator<SessionRow>) out.push(fromRow(row));
+    return out;
   }
 
   get(id: string): Session | undefined {

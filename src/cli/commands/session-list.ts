@@ -5,7 +5,7 @@ import { filterViews, viewSession } from '../../domain/session-view.js';
 import type { ArchiveFilter } from '../../store/sessions-repo.js';
 import { outputWidth } from '../cli-io.js';
 import type { CliContext } from '../context.js';
-import { okEnvelope } from '../output/json-envelope.js';
+import { okEnvelopeChunks } from '../output/json-envelope.js';
 import { sessionJson } from '../output/session-json.js';
 import { formatSessionPlain, formatSessionTable } from '../output/session-table.js';
 
@@ -47,7 +47,8 @@ export async function listSessions(ctx: CliContext, opts: ListOptions): Promise<
     { ...(opts.resumable ? { resumable: true } : {}), ...(opts.active ? { active: true } : {}) },
   );
   if (opts.json || ctx.json) {
-    ctx.out(okEnvelope('session_list', { sessions: views.map(sessionJson) }) + '\n');
+    for (const chunk of okEnvelopeChunks('session_list', 'sessions', views, sessionJson)) ctx.out(chunk);
+    ctx.out('\n');
   } else if (opts.plain) {
     ctx.out(formatSessionPlain(views));
   } else if (views.length === 0) {
