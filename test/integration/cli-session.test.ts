@@ -66,10 +66,11 @@ describe('happier session list', () => {
     expect(body).toMatchObject({ v: 1, ok: true, kind: 'session_list' });
     const s = body.data.sessions[0];
     expect(Object.keys(s).sort()).toEqual(
-      ['active', 'agent', 'archived', 'backend', 'createdAt', 'cwd', 'id', 'lastActivityAt', 'ownerEpoch', 'ownerMachineId', 'ownerMachineName', 'resume', 'title', 'updatedAt', 'vendorSessionId'].sort(),
+      ['active', 'agent', 'archived', 'backend', 'createdAt', 'cwd', 'id', 'input', 'lastActivityAt', 'ownerEpoch', 'ownerMachineId', 'ownerMachineName', 'resume', 'title', 'updatedAt', 'vendorSessionId'].sort(),
     );
-    expect(s).toMatchObject({ id: ids.claude, ownerMachineName: 'laptop', active: false, resume: { status: 'yes' } });
+    expect(s).toMatchObject({ id: ids.claude, ownerMachineName: 'laptop', active: false, resume: { status: 'yes' }, input: { state: 'enabled', reason: 'resumable' } });
     expect(body.data.sessions[1].resume).toEqual({ status: 'no', reason: 'missing-id' });
+    expect(body.data.sessions[1].input).toEqual({ state: 'disabled', reason: 'not-resumable:missing-id' });
   });
 
   it('filters with --resumable, --archived, --all and --agent', async () => {
