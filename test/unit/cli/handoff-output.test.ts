@@ -21,9 +21,9 @@ describe('handoff output', () => {
       '  source:    /home/ann/app',
       '  target:    /Users/ann/app-2 (the same place under the target’s home; a fresh sibling, because the path exists)',
       '  workspace: on (--workspace), conflict sibling, ignored files include-selected (dist/**)',
-      '  files:     12 workspace file(s), 3.0 MB',
-      '  state:     1 file(s), 2 KB',
-      '    project/e3fe963b-03cf-4b37-9f68-c2fed0cf91b6.jsonl (2 KB)',
+      '  files:     12 workspace file(s), 3.0 MiB',
+      '  state:     1 file(s), 2.0 KiB',
+      '    project/e3fe963b-03cf-4b37-9f68-c2fed0cf91b6.jsonl (2.0 KiB)',
       '  note: /Users/ann/app exists on desk, so the session goes to the sibling /Users/ann/app-2',
     ]);
   });
@@ -34,7 +34,7 @@ describe('handoff output', () => {
     };
     expect(formatResult(result, 'ann@desk')).toEqual([
       'handed off 3f2a9c1e (claude) to desk: /Users/ann/app-2',
-      '  workspace: 12 file(s) sent, 3.0 MB',
+      '  workspace: 12 file(s) sent, 3.0 MiB',
       '  running there in tmux session happier-3f2a9c1e',
       `attach: ssh -t ann@desk '$SHELL -lc "happier attach 3f2a9c1e-0000-4000-8000-000000000001"'`,
     ]);

@@ -56,7 +56,7 @@ describe('readClaudeTranscript', () => {
     const t = readClaudeTranscript(p);
     expect(t.messages.map((m) => [m.role, m.text])).toEqual([
       ['user', 'q'],
-      ['assistant', '[a record of 20.0 MB, too long to preview]'],
+      ['assistant', '[a record of 20 MiB, too long to preview]'],
       ['user', 'next'],
     ]);
   });
