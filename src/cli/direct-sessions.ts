@@ -97,6 +97,12 @@ export interface FoundDirect {
  */
 export async function findDirect(ctx: CliContext, vendorId: string, agent?: Agent): Promise<FoundDirect> {
   const id = vendorId.trim();
+  // Every provider's ids (UUIDs, `ses_…`) and their prefixes are letters, digits, `-` and `_`.
+  if (!/^[A-Za-z0-9_-]+$/.test(id)) {
+    throw new HappierError('USAGE', `${JSON.stringify(vendorId)} is not a provider session id or a prefix of one`, {
+      hint: 'run `happier direct list` to see the ids',
+    });
+  }
   const providers = new Map<Agent, Provider>();
   for (const a of agent ? [agent] : AGENTS) {
     const p = await tryLoadProvider(a);
