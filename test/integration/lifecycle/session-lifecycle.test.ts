@@ -291,14 +291,16 @@ describe('happier resume refusals', () => {
     expect(await refusal(ids.goneCwd)).toMatchObject({ code: 'PATH_MISSING', path: join(dir.path, 'deleted') });
   });
 
-  it('NOT_OWNER, with the ssh -t line to the owner', async () => {
+  it("another machine's session: resume goes there over ssh -t, so a script gets the line and nothing starts here", async () => {
+    const line = (verb: string) => `ssh -t dev@build.lan '$SHELL -lc "happier ${verb} ${ids.elsewhere}"'`;
     expect(await refusal(ids.elsewhere)).toMatchObject({
-      code: 'NOT_OWNER',
-      message: 'session aaaa0004 is owned by build-box, not this machine',
-      hint: `run it there: ssh -t dev@build.lan '$SHELL -lc "happier resume ${ids.elsewhere}"'`,
+      code: 'NOT_ATTACHABLE',
+      message: 'session aaaa0004 is owned by build-box; reaching it over ssh -t needs a terminal, and this is not one',
+      hint: `run it in a terminal: ${line('resume')}`,
     });
     const attach = await run(['attach', ids.elsewhere]);
-    expect(attach.stderr).toContain(`hint: run: ssh -t dev@build.lan '$SHELL -lc "happier attach ${ids.elsewhere}"'`);
+    expect(attach.code).toBe(1);
+    expect(attach.stderr).toContain(`hint: run it in a terminal: ${line('attach')}`);
   });
 
   it('without an id and without a terminal, points to session list --resumable', async () => {
