@@ -160,7 +160,8 @@ describe('a session on the laptop and its handoff to mb, without any locale', ()
   it('lets the laptop user attach with the command happier suggests, from a terminal', async () => {
     const refused = await um.happier(['attach', id]);
     expect(refused.code).toBe(1);
-    const suggested = /(ssh -t .+?)`?$/m.exec(refused.stderr)?.[1];
+    // Without a terminal happier names the ssh -t line it would run; a user runs it in one.
+    const suggested = /^hint: run it in a terminal: (ssh .+)$/m.exec(refused.stderr)?.[1];
     expect(suggested, refused.stderr).toBeDefined();
     const term = um.terminal(['sh', '-c', `${suggested}; echo "exit $?"; sleep 30`]);
     try {
