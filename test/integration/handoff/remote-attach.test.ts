@@ -13,7 +13,7 @@ import { openRegistry } from '../../../src/store/registry.js';
 import { MachinesRepo } from '../../../src/store/machines-repo.js';
 import { sendOverSsh } from '../../../src/cli/send-over-ssh.js';
 import { HappierError } from '../../../src/domain/errors.js';
-import { HAPPIER_BIN } from '../../helpers/run-happier.js';
+import { HAPPIER_BIN, runHappier } from '../../helpers/run-happier.js';
 import { startPane } from '../../helpers/tmux-pane.js';
 import { twoMachines, type TwoMachines } from './two-machines.js';
 
@@ -109,6 +109,19 @@ describe('attach, resume and send of a session desk owns, from the laptop', () =
     const transcript = join(m.targetHome, '.claude', 'projects', claudeSlug(targetCwd), `${vendorId}.jsonl`);
     const userTurns = await waitFor(() => readFileSync(transcript, 'utf8').split('\n').filter((l) => l.includes('next step')));
     expect(userTurns.filter((l) => JSON.parse(l).type === 'user').map((l) => JSON.parse(l).message.content)).toEqual(['next step\nsecond line']);
+  });
+
+  it('happier send on the laptop routes to desk over ssh: text from stdin, a prefix, and the same --send-id twice delivers once', async () => {
+    const sendId = randomUUID();
+    const args = ['send', id.slice(0, 8), '-', '--send-id', sendId, '--json'];
+    const first = await runHappier(args, m.env, { cwd: m.srcHome, input: 'from the cli\n' });
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ ok: true, kind: 'send', data: { sendId, sessionId: id, delivery: 'pasted' } });
+    const again = await runHappier(args, m.env, { cwd: m.srcHome, input: 'from the cli\n' });
+    expect(JSON.parse(again.stdout)).toMatchObject({ ok: true, data: { sendId, delivery: 'duplicate' } });
+    const transcript = join(m.targetHome, '.claude', 'projects', claudeSlug(targetCwd), `${vendorId}.jsonl`);
+    const turns = await waitFor(() => readFileSync(transcript, 'utf8').split('\n').filter((l) => l.includes('from the cli') && JSON.parse(l).type === 'user'));
+    expect(turns.map((l) => JSON.parse(l).message.content)).toEqual(['from the cli']);
   });
 
   it("the owner's refusal comes back under its own code", async () => {
