@@ -70,7 +70,7 @@ describe.each(['claude', 'opencode'] as const)('happier send to a real %s', (age
     const firstMark = world.mock.mark();
     await diagnose('the first send, into the running TUI', async () => {
       // OpenCode has no id to read a reply by until this turn is written: no --wait for it yet.
-      const first = await send([id, `Keep ${secret} in mind`, ...(agent === 'claude' ? ['--wait'] : [])]);
+      const first = await send([id, `Keep ${secret} in mind`, ...(agent === 'claude' ? ['--wait', '--timeout', '60'] : [])]);
       expect(first.delivery).toBe('pasted');
       if (agent === 'claude') expect(first.reply?.text).toContain('Mock reply number');
       await world.mock.waitForModelRequest(secret, firstMark, 60_000);
@@ -96,5 +96,5 @@ describe.each(['claude', 'opencode'] as const)('happier send to a real %s', (age
     const hits = world.mock.modelRequestsContaining(question, resumeMark).filter((r) => r.text.includes(secret));
     expect(hits.length, `the request after the resume should carry the earlier turn\n${world.mock.describe(resumeMark)}`).toBeGreaterThan(0);
     await happier(['stop', id]);
-  });
+  }, 420_000);
 });

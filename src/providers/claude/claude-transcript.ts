@@ -86,9 +86,25 @@ export class ClaudeMessageBuilder {
   }
 
   private push(message: TranscriptMessage, assistantId: string | null): void {
-    this.messages.push(message);
-    this.last = { message, assistantId };
+    const at = timeOf(message);
+    let i = this.messages.length;
+    while (i > 0 && at !== null && (timeOf(this.messages[i - 1]!) ?? -Infinity) > at) i--;
+    if (i === this.messages.length) {
+      this.messages.push(message);
+      this.last = { message, assistantId };
+      return;
+    }
+    // Claude 2.1 writes a session's first prompt after the reply to it; the conversation
+    // (and any check that a reply follows the prompt) goes by when each was said. The
+    // record still being merged stays the one at the end.
+    this.messages.splice(i, 0, message);
   }
+}
+
+function timeOf(m: TranscriptMessage): number | null {
+  if (m.at === null) return null;
+  const t = Date.parse(m.at);
+  return Number.isFinite(t) ? t : null;
 }
 
 /** The whole transcript as preview messages. */

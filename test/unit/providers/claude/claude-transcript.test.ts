@@ -44,6 +44,18 @@ describe('readClaudeTranscript', () => {
     expect(t.messages[0]!.at).toMatch(/^2026-/);
   });
 
+  it('puts a first prompt Claude wrote after its reply back before it, so the reply follows the prompt', () => {
+    const prompt = userLine(id, '/w', 'Keep SECRET in mind');
+    const reply = [assistantLine(id, '/w', [text('Noted.')], 'msg_r'), assistantLine(id, '/w', [text('Anything else?')], 'msg_r')];
+    const p = file(lines(reply[0]!, prompt, reply[1]!, userLine(id, '/w', 'next')));
+    const t = readClaudeTranscript(p);
+    expect(t.messages.map((m) => [m.role, m.text])).toEqual([
+      ['user', 'Keep SECRET in mind'],
+      ['assistant', 'Noted.\nAnything else?'],
+      ['user', 'next'],
+    ]);
+  });
+
   it('skips and counts garbage, and ignores a half-written last line', () => {
     const p = file('nonsense\n{"broken":\n' + lines(userLine(id, '/w', 'hello')) + userLine(id, '/w', 'later').slice(0, 50));
     const t = readClaudeTranscript(p);
