@@ -4,6 +4,7 @@ import type { Agent } from '../domain/agent.js';
 import type { LifecycleDeps, NewSessionFinder } from '../lifecycle/lifecycle-deps.js';
 import type { ProviderContext } from '../providers/provider.js';
 import type { CliContext } from './context.js';
+import { findExecutable } from '../../shell/find-executable.js';
 
 type FinderModule = { findNewSession: (ctx: ProviderContext, q: { cwd: string; since: Date }) => Promise<string | null> };
 
@@ -60,6 +61,7 @@ export async function lifecycleDeps(ctx: CliContext): Promise<LifecycleDeps> {
         return false;
       }
     },
+    findExecutable,
     newId: randomUUID,
     timing: timingFromEnv(env),
   };

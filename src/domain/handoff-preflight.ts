@@ -1,5 +1,6 @@
 import type { Agent } from './agent.js';
 import { HappierError } from './errors.js';
+import { providerInstallHint } from './provider-install.js';
 import type { Machine } from './machine.js';
 import type { Settings } from './settings.js';
 
@@ -63,8 +64,8 @@ export function preflightHandoff(p: PreflightInput): PreflightResult {
     });
   }
   if (!p.probe.providers.includes(p.agent)) {
-    throw new HappierError('UNSUPPORTED_PROVIDER', `${p.target.name} has no ${p.agent} CLI`, {
-      hint: `install ${p.agent} on ${p.target.name}, or set HAPPIER_${p.agent.toUpperCase()}_BIN there`,
+    throw new HappierError('PROVIDER_MISSING', `${p.target.name} has no ${p.agent} CLI`, {
+      hint: providerInstallHint(p.agent, p.target.name),
     });
   }
   const notes: string[] = [];

@@ -62,6 +62,8 @@ export interface LifecycleDeps {
   readonly clock: LifecycleClock;
   readonly watcher: FileWatcher;
   readonly isDirectory: (path: string) => boolean;
+  /** The path `name` would run as in `env` (like `command -v`), or null. */
+  readonly findExecutable: (name: string, env: Readonly<Record<string, string | undefined>>) => string | null;
   readonly newId: () => string;
   readonly timing: LifecycleTiming;
 }

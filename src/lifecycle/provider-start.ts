@@ -1,4 +1,6 @@
+import type { Agent } from '../domain/agent.js';
 import { HappierError } from '../domain/errors.js';
+import { providerMissing } from '../domain/provider-install.js';
 import type { LaunchSpec } from '../providers/provider.js';
 import { watchEarlyExit, type EarlyExit } from '../../shell/tmux/tmux-early-exit.js';
 import { launchInTmux } from '../../shell/tmux/tmux-launch.js';
@@ -15,9 +17,12 @@ import type { LifecycleDeps } from './lifecycle-deps.js';
  */
 export async function startProviderInTmux(
   deps: LifecycleDeps,
-  opts: { sessionName: string; spec: LaunchSpec; label: string; hint: string },
+  opts: { agent: Agent; sessionName: string; spec: LaunchSpec; label: string; hint: string },
 ): Promise<TmuxTerminal> {
   const { runner, tmux } = deps;
+  const env = { ...deps.env, ...opts.spec.env };
+  // A missing CLI would only show as "exec: claude: not found" in a pane that is gone.
+  if (deps.findExecutable(opts.spec.bin, env) === null) throw providerMissing(opts.agent, opts.spec.bin, env);
   const existing = await sessionPanes(runner, tmux, opts.sessionName);
   if (existing.some((p) => !p.dead)) {
     throw new HappierError('ALREADY_ACTIVE', `tmux session ${opts.sessionName} is already running`, {
@@ -31,7 +36,7 @@ export async function startProviderInTmux(
     sessionName: opts.sessionName,
     cwd: opts.spec.cwd,
     argv: [opts.spec.bin, ...opts.spec.args],
-    env: withUtf8Locale({ ...deps.env, ...opts.spec.env }, await installedLocales(runner)),
+    env: withUtf8Locale(env, await installedLocales(runner)),
   });
   try {
     const result = await watchEarlyExit(runner, tmux, opts.sessionName, {

@@ -38,6 +38,7 @@ export async function resumeSession(deps: LifecycleDeps, selector: string): Prom
   const spec = provider.resumeCommand(deps.providerContext, { cwd: session.cwd, vendorSessionId: session.vendorSessionId! });
   const sessionName = tmuxSessionName(session.id);
   const terminal = await startProviderInTmux(deps, {
+      agent: session.agent,
     sessionName,
     spec,
     label: `${session.agent} resume`,

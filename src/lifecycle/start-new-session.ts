@@ -73,6 +73,7 @@ export async function startNewSession(deps: LifecycleDeps, req: NewSessionReques
   let terminal: TmuxTerminal;
   try {
     terminal = await startProviderInTmux(deps, {
+      agent: req.agent,
       sessionName,
       spec,
       label: req.agent,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { AGENTS } from '../../domain/agent.js';
 import { fail, ok, warn, type Finding } from '../../domain/doctor-finding.js';
 import { isHappierError } from '../../domain/errors.js';
+import { PROVIDER_CLIS, providerInstallHint } from '../../domain/provider-install.js';
 import type { ProcessRunner } from '../../domain/process-runner.js';
 import { LATEST_VERSION } from '../../store/migrations.js';
 import { openRegistry, REGISTRY_FILE } from '../../store/registry.js';
@@ -10,8 +11,6 @@ import { findExecutable } from '../../../shell/find-executable.js';
 import { chooseTransport, type TransportChoice } from '../../transfer/ssh/ssh-transport-choice.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
-
-const BIN_ENV: Record<string, string> = { claude: 'HAPPIER_CLAUDE_BIN', codex: 'HAPPIER_CODEX_BIN', opencode: 'HAPPIER_OPENCODE_BIN' };
 
 async function versionOf(runner: ProcessRunner, bin: string, args: string[]): Promise<string | null> {
   const r = await runner.run(bin, args, { timeoutMs: 10_000 });
@@ -58,10 +57,10 @@ export async function checkSsh(env: Env, runner: ProcessRunner): Promise<Finding
 export async function checkProviders(env: Env, runner: ProcessRunner): Promise<Finding[]> {
   const out: Finding[] = [];
   for (const agent of AGENTS) {
-    const bin = env[BIN_ENV[agent]!] || agent;
+    const bin = env[PROVIDER_CLIS[agent].binEnv] || agent;
     const path = findExecutable(bin, env);
     if (!path) {
-      out.push(warn(`provider ${agent}`, `${agent} CLI not found (${bin})`, `install ${agent}, or set ${BIN_ENV[agent]} to its path; happier can still list its sessions`));
+      out.push(warn(`provider ${agent}`, `${agent} CLI not found (${bin})`, `${providerInstallHint(agent)}; happier can still list its sessions`));
       continue;
     }
     const v = await versionOf(runner, path, ['--version']);

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HappierError } from '../../domain/errors.js';
+import { providerInstallHint } from '../../domain/provider-install.js';
 import type { RunResult } from '../../domain/process-runner.js';
 import type { ImportResult, ProviderContext, StateBundle } from '../provider.js';
 import { withOpencodeDb } from './opencode-db-access.js';
@@ -99,7 +100,7 @@ async function runOpencode(ctx: ProviderContext, args: string[], cwd: string, wh
   if (result.code === 0) return result;
   const why = firstLine(result.stderr) || (result.signal ? `killed by ${result.signal}` : `exit code ${result.code}`);
   throw new HappierError('PROVIDER_FAILED', `opencode ${what} failed: ${why}`, {
-    hint: result.code === 127 ? `install OpenCode or set HAPPIER_OPENCODE_BIN (tried ${bin})` : `run \`${bin} ${args.join(' ')}\` to see the full error`,
+    hint: result.code === 127 ? `${providerInstallHint('opencode')} (tried ${bin})` : `run \`${bin} ${args.join(' ')}\` to see the full error`,
     details: { code: result.code, stderr: result.stderr.slice(-4000) },
   });
 }

@@ -160,8 +160,9 @@ describe('happier handoff between two machines over a real sshd', () => {
     expect(await code([codex.id, '--to', 'desk'])).toMatchObject({ code: 'UNSUPPORTED_PROVIDER' });
     const oc = m.addSession({ agent: 'opencode', cwd: p.cwd, vendorSessionId: 'ses_abc123' });
     const noCli = await code([oc.id, '--to', 'desk']);
-    expect(noCli).toMatchObject({ code: 'UNSUPPORTED_PROVIDER' });
+    expect(noCli).toMatchObject({ code: 'PROVIDER_MISSING' });
     expect(noCli.message).toBe('desk has no opencode CLI');
+    expect(noCli.hint).toContain('`npm i -g opencode-ai`');
 
     // A machine with node but no happier gets the uploaded agent, which has no registry.
     const { startSshd } = await import('../../helpers/sshd.js');

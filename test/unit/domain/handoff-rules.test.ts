@@ -96,7 +96,7 @@ describe('handoff preflight', () => {
     expect(code({ target: undefined })).toBe('MACHINE_UNKNOWN');
     expect(code({ target: { ...desk, id: 'm-self' } })).toBe('USAGE');
     expect(code({ probe: { online: false, reason: 'connection refused' } })).toBe('MACHINE_OFFLINE');
-    expect(code({ agent: 'codex', settings: resolveSettings(new Map([['handoff.codexExperimental', true]])) })).toBe('UNSUPPORTED_PROVIDER');
+    expect(code({ agent: 'codex', settings: resolveSettings(new Map([['handoff.codexExperimental', true]])) })).toBe('PROVIDER_MISSING');
   });
 
   it('lets Codex through once the experimental setting is on', () => {
@@ -104,12 +104,14 @@ describe('handoff preflight', () => {
     expect(code({ agent: 'codex', settings, probe: { online: true, providers: ['codex'], happierVersion: '0.1.0' } })).toBe('ok');
   });
 
-  it('names the missing CLI', () => {
+  it('names the missing CLI, and how to install it there', () => {
     try {
       preflightHandoff({ ...base, agent: 'opencode', probe: { online: true, providers: ['claude'], happierVersion: '0.1.0' } });
       throw new Error('expected a refusal');
     } catch (err) {
+      expect((err as HappierError).code).toBe('PROVIDER_MISSING');
       expect((err as HappierError).message).toBe('desktop has no opencode CLI');
+      expect((err as HappierError).hint).toBe('install it on desktop with `npm i -g opencode-ai`, or set HAPPIER_OPENCODE_BIN there to its path');
     }
   });
 
