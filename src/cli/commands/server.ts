@@ -66,7 +66,7 @@ export function serverCommand(ctx: CliContext): Command {
 
   cmd
     .command('status')
-    .description('the connection, whether the server answers, and which machines are online')
+    .description('the connection, whether the server answers, and which machines are online; exits 1 when not connected or the server does not answer')
     .option('--json', 'JSON envelope on stdout')
     .action(async (opts: { json?: boolean }) => status(ctx, !!opts.json));
 
@@ -165,7 +165,9 @@ async function status(ctx: CliContext, json: boolean): Promise<void> {
     ctx.store(),
   ]);
   const connection = readConnection(store.registry);
+  // A status that reports nothing usable exits 1, so `happier server status && …` means "the server is there".
   if (!connection) {
+    ctx.exitCode = 1;
     if (json) return ctx.out(okEnvelope(ctx.kind, { connected: false }) + '\n');
     ctx.out('not connected to a sync server\n');
     ctx.note('hint: `happier server connect <url>` joins one; everything local works without it');
@@ -192,12 +194,14 @@ async function status(ctx: CliContext, json: boolean): Promise<void> {
     serverVersion: health?.version ?? null,
     machines: machines ?? [],
   };
+  if (problem) ctx.exitCode = 1;
   if (json) return ctx.out(okEnvelope(ctx.kind, data) + '\n');
   ctx.out(`server   ${data.url} (${problem ? `unreachable: ${problem.code}` : `up, version ${data.serverVersion}`})\n`);
   ctx.out(`account  ${data.accountId}\nmachine  ${data.machineId}\n`);
   if (machines && machines.length) {
     ctx.out('\n' + formatPresenceTable(machines, data.machineId, { now: ctx.io.now(), width: outputWidth(ctx.io), chalk: ctx.chalk }));
   }
+  if (problem?.hint) ctx.note(`hint: ${problem.hint}`);
 }
 
 async function beat(ctx: CliContext, opts: { intervalMs?: string }): Promise<void> {

@@ -58,6 +58,7 @@ describe('joining an account', () => {
 
   it('status shows both machines of the account', async () => {
     const r = await beta.json('server', 'status');
+    expect(r.code).toBe(0);
     expect(r.body.data).toMatchObject({ connected: true, reachable: true, serverVersion: expect.any(String) });
     expect(r.body.data.machines.map((m: { name: string }) => m.name).sort()).toEqual(['alpha', 'beta']);
     const text = await beta.run('server', 'status');
@@ -168,8 +169,14 @@ describe('restarts and outages', () => {
     const everywhere = await alpha.json('session', 'list', '--everywhere');
     expect(everywhere.code).toBe(0);
     expect(everywhere.body.data).toMatchObject({ server: { reachable: false } });
+    // Issue 15: status exited 0 with the server down, so `server status && …` went ahead.
     const status = await alpha.json('server', 'status');
+    expect(status.code).toBe(1);
     expect(status.body.data).toMatchObject({ connected: true, reachable: false, error: { code: 'SERVER_UNAVAILABLE' } });
+    const text = await alpha.run('server', 'status');
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/^server {3}http:\/\/127\.0\.0\.1:\d+ \(unreachable: SERVER_UNAVAILABLE\)$/m);
+    expect(text.stderr).toMatch(/^hint: /m);
   });
 
   it('a server that accepts but never answers does not hold up the ownership check', async () => {
@@ -193,6 +200,8 @@ describe('restarts and outages', () => {
     const r = await loner.json('pair', 'list');
     expect(r.code).toBe(1);
     expect(r.body.error).toMatchObject({ code: 'NOT_CONNECTED', hint: expect.stringContaining('happier server connect') });
-    expect((await loner.json('server', 'status')).body.data).toEqual({ connected: false });
+    const status = await loner.json('server', 'status');
+    expect(status.body.data).toEqual({ connected: false });
+    expect(status.code).toBe(1);
   });
 });
