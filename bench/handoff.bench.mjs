@@ -2,8 +2,13 @@
 // client and once over the ssh2 fallback (HAPPIER_SSH_TRANSPORT): (a) a session with a
 // 50 MB Claude transcript and no workspace, (b) the same with a 100 MB workspace. The
 // login row is `happier machine ping` (connect, authenticate, start the agent, hello).
-// Yardsticks measured in the same run over the same sshd: the transcript piped through
-// `ssh cat` for (a), and `rsync -a` of the transcript plus the workspace for (b).
+// Yardsticks measured in the same run over the same sshd, alternating with the handoffs
+// (a fresh session each time): the transcript piped through `ssh host cat > f` for (a),
+// and `rsync -a` of the workspace plus the transcript for (b). Over OpenSSH the move
+// phase's ratios are recorded for `bench/run.mjs --json` as handoff-state and
+// handoff-workspace: medians of BENCH_RUNS (5) pairs, with the CPU seconds of both ends
+// (the whole handoff command's beside the yardstick's). The ssh2 fallback gets
+// BENCH_SSH2_RUNS (1) runs, for the table only.
 //
 // The sshd harness is the tests' own (test/helpers/sshd.ts), compiled on the fly with
 // esbuild; happier is the built bin/happier on both sides (the target reaches it through
@@ -14,7 +19,8 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
-import { printTable } from './timing.mjs';
+import { measure } from './cpu-clock.mjs';
+import { alternate, cpu, printTable, recordRatio } from './timing.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'happier-bench-handoff-'));
@@ -120,10 +126,55 @@ function workspace(dir, mb) {
 }
 
 function timed(argv, input) {
-  const t0 = performance.now();
   const r = spawnSync(argv[0], argv.slice(1), { input, maxBuffer: 1 << 26, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${argv.join(' ')} failed: ${r.stderr}`);
-  return performance.now() - t0;
+}
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const SSH2_RUNS = Number(process.env.BENCH_SSH2_RUNS ?? 1);
+
+/** One fresh session to hand off: its cwd (with the workspace or not) and its transcript. */
+function fixture(name, withWorkspace) {
+  const cwd = join(home, 'code', name);
+  mkdirSync(cwd, { recursive: true });
+  if (withWorkspace) workspace(cwd, WORKSPACE_MB);
+  const t = transcript(cwd, TRANSCRIPT_MB);
+  return { cwd, transcript: t, id: session(cwd, t.id) };
+}
+
+/** What the same bytes cost with the plain tools, to fresh destinations on the peer. */
+function yardstick(f, withWorkspace, tag) {
+  const to = (p) => `${peer.user}@127.0.0.1:${join(peer.home, p)}`;
+  return measure(
+    () => {
+      if (withWorkspace) {
+        timed(['rsync', '-a', '-e', sshCmd, `${f.cwd}/`, `${to(`rsync-ws-${tag}`)}/`]);
+        timed(['rsync', '-a', '-e', sshCmd, f.transcript.path, to(`rsync-transcript-${tag}.jsonl`)]);
+      } else {
+        timed([...sshCmd.split(' '), `${peer.user}@127.0.0.1`, `cat > ${join(peer.home, `cat-transcript-${tag}.jsonl`)}`], readFileSync(f.transcript.path));
+      }
+    },
+    { remotePid: peer.pid },
+  );
+}
+
+/** The handoff, whose `ms` is its move phase; wall and phases ride along. */
+function handoff(f, withWorkspace, transport) {
+  return measure(
+    () => {
+      const r = happier(['handoff', f.id, '--to', 'desk', '--json', withWorkspace ? '--workspace' : '--no-workspace'], transport);
+      const tm = JSON.parse(r.stdout).data.timingsMs;
+      return { ms: tm.move, wallMs: r.ms, phases: tm };
+    },
+    { remotePid: peer.pid },
+  );
+}
+
+/** Drops a pair's copies on both sides, so 5 runs of 100 MB do not pile up. */
+function cleanUp(f, tag) {
+  rmSync(f.cwd, { recursive: true, force: true });
+  rmSync(f.transcript.path, { force: true });
+  for (const p of [`rsync-ws-${tag}`, `rsync-transcript-${tag}.jsonl`, `cat-transcript-${tag}.jsonl`]) rmSync(join(peer.home, p), { recursive: true, force: true });
 }
 
 try {
@@ -139,33 +190,44 @@ try {
 
   for (const withWorkspace of [false, true]) {
     for (const transport of TRANSPORTS) {
-      const cwd = join(home, 'code', `${withWorkspace ? 'with-ws' : 'no-ws'}-${transport}`);
-      mkdirSync(cwd, { recursive: true });
-      if (withWorkspace) workspace(cwd, WORKSPACE_MB);
-      const t = transcript(cwd, TRANSCRIPT_MB);
-      const id = session(cwd, t.id);
-      const r = happier(['handoff', id, '--to', 'desk', '--json', ...(withWorkspace ? ['--workspace'] : ['--no-workspace'])], transport);
-      const data = JSON.parse(r.stdout).data;
-      const yard = withWorkspace
-        ? timed(['rsync', '-a', '-e', sshCmd, `${cwd}/`, `${peer.user}@127.0.0.1:${join(peer.home, `rsync-ws-${transport}`)}/`]) +
-          timed(['rsync', '-a', '-e', sshCmd, t.path, `${peer.user}@127.0.0.1:${join(peer.home, 'rsync-transcript.jsonl')}`])
-        : timed([...sshCmd.split(' '), `${peer.user}@127.0.0.1`, 'cat > /dev/null'], readFileSync(t.path));
-      const tm = data.timingsMs;
+      const scenario = withWorkspace ? 'with-ws' : 'no-ws';
+      let f;
+      const st = await alternate(
+        transport === 'openssh' ? RUNS : SSH2_RUNS,
+        (i) => {
+          f = fixture(`${scenario}-${transport}-${i}`, withWorkspace);
+          return yardstick(f, withWorkspace, `${transport}-${i}`);
+        },
+        async (i) => {
+          const r = await handoff(f, withWorkspace, transport);
+          cleanUp(f, `${transport}-${i}`);
+          return r;
+        },
+      );
+      const mid = [...st.ours.runs].sort((a, b) => a.ms - b.ms)[Math.floor(st.ours.runs.length / 2)];
+      const tm = mid.phases;
       rows.push({
         scenario: withWorkspace ? `${TRANSCRIPT_MB} MB transcript + ${WORKSPACE_MB} MB workspace` : `${TRANSCRIPT_MB} MB transcript, no workspace`,
         transport,
+        runs: st.ours.runs.length,
         'login (machine ping)': s(logins[transport]),
         'preparing the target': s(tm.prepare),
-        'moving the session state': s(tm.move),
+        'moving the session state': `${s(st.ours.median)} (${s(st.ours.min)}-${s(st.ours.max)})`,
         'resuming on the target': s(tm.resume),
         'updating ownership': s(tm.commit),
-        'happier total': s(r.ms),
-        yardstick: `${s(yard)} (${withWorkspace ? 'rsync -a' : 'ssh cat'})`,
-        'move / yardstick': `${(tm.move / yard).toFixed(2)}x`,
+        'happier total': s(mid.wallMs),
+        yardstick: `${s(st.yardstick.median)} (${s(st.yardstick.min)}-${s(st.yardstick.max)}, ${withWorkspace ? 'rsync -a' : 'ssh cat > f'})`,
+        'move / yardstick (min-max)': `${st.ratio.toFixed(2)} (${st.minRatio.toFixed(2)}-${st.maxRatio.toFixed(2)})`,
+        'happier cpu local+remote': `${cpu(st.ours.localCpu)} + ${cpu(st.ours.remoteCpu)}`,
+        'yardstick cpu local+remote': `${cpu(st.yardstick.localCpu)} + ${cpu(st.yardstick.remoteCpu)}`,
       });
+      if (transport !== 'openssh') continue;
+      if (withWorkspace) recordRatio('handoff-workspace', `rsync -a of the ${WORKSPACE_MB} MB workspace and the transcript over the same sshd (move phase)`, st, 1.2);
+      else recordRatio('handoff-state', `ssh host cat > f of the ${TRANSCRIPT_MB} MB transcript over the same sshd (move phase)`, st, 1.1);
     }
   }
   printTable(rows);
+  console.log('(CPU is the median of user+system seconds of the whole handoff command and of the yardstick: local = this process\'s children, remote = what the peer\'s sshd ran)');
 } finally {
   for (const sock of [env.HAPPIER_TMUX_SOCKET, join(peer.home, 'tmux.sock')]) spawnSync('tmux', ['-S', sock, 'kill-server'], { stdio: 'ignore' });
   await peer.stop();
