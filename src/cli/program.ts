@@ -38,7 +38,9 @@ export function buildProgram(ctx: CliContext): Command {
     });
   program.hook('preAction', async (_root, action) => {
     ctx.kind = kindOf(action);
-    // Handoffs a crash left open are finished or undone before commands that read ownership.
+    // Handoffs a crash left open are finished or undone before commands that read ownership,
+    // but not before a dry run: it promises to change nothing.
+    if (action.opts().dryRun) return;
     await (await import('./handoff-wiring.js')).recoverBeforeCommand(ctx, ctx.kind.split('_')[0]!);
   });
 

@@ -39,8 +39,9 @@ export async function issuePairing(client: SyncClient, input: IssueInput): Promi
   return { ...issued, ticket };
 }
 
-export async function claimPairing(client: SyncClient, typed: string): Promise<PairingTicket> {
-  const { payload } = await claimCode(client.http, 'pair', typed);
+/** Claims the code, or with `peek` reads its ticket and leaves the code unused. */
+export async function claimPairing(client: SyncClient, typed: string, opts: { peek?: boolean } = {}): Promise<PairingTicket> {
+  const { payload } = await claimCode(client.http, 'pair', typed, {}, opts.peek ? 'peek' : 'claim');
   let ticket: unknown;
   try {
     ticket = JSON.parse(payload.toString('utf8'));

@@ -105,8 +105,10 @@ export class SyncApi {
   /**
    * One claim attempt. Every attempt, right or wrong, costs a token from the caller's and
    * the address's buckets before anything is looked up, so guessing is slow no matter what.
+   * A peek (`pair claim --print`) is checked and counted the same way but leaves the code
+   * issued, so a look is never a cheaper guess than a claim.
    */
-  claimCode(kind: CodePurpose, caller: Caller | undefined, raw: unknown, ip: string) {
+  claimCode(kind: CodePurpose, caller: Caller | undefined, raw: unknown, ip: string, mode: 'claim' | 'peek' = 'claim') {
     this.limitIp(ip);
     if (caller) this.limit(this.limits.perCaller, `m:${caller.machine.id}`);
     const body = asObject(raw);
@@ -129,6 +131,7 @@ export class SyncApi {
       const refusal = claimRefusal(code, t);
       if (refusal) throw new WireError(410, refusal.code, refusal.message, { hint: refusalHint(refusal.code) });
       if (!verifierMatches(proof, code.verifier)) throw notFound(kind);
+      if (mode === 'peek') return { id: code.id, payload: code.payload, peeked: true as const };
       if (kind === 'pair') {
         this.store.claimCode(code.id, caller!.machine.id, t);
         return { id: code.id, payload: code.payload, issuerMachineId: code.issuerMachineId };

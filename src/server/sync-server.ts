@@ -88,6 +88,7 @@ export async function startSyncServer(opts: SyncServerOptions): Promise<SyncServ
     route('POST', /^\/v1\/pairings$/, true, (r) => api.issueCode('pair', caller(r), r.body)),
     route('GET', /^\/v1\/pairings$/, true, (r) => api.listCodes('pair', caller(r))),
     route('POST', /^\/v1\/pairings\/claim$/, true, (r) => api.claimCode('pair', caller(r), r.body, r.ip)),
+    route('POST', /^\/v1\/pairings\/peek$/, true, (r) => api.claimCode('pair', caller(r), r.body, r.ip, 'peek')),
     route('POST', /^\/v1\/pairings\/revoke$/, true, (r) => api.revokeCode('pair', caller(r), r.body)),
     route('POST', /^\/v1\/relay$/, true, (r) => api.relayPost(caller(r), r.body), BODY_LIMIT),
     route('GET', /^\/v1\/relay\/inbox$/, true, (r) => api.relayInbox(caller(r))),

@@ -47,8 +47,8 @@ export function pairCommand(ctx: CliContext): Command {
   const claim = cmd
     .command('claim <code>')
     .description('open the session a code points to: attach here, or through `ssh -t` to its owner')
-    .option('--print', 'print the command instead of running it')
-    .option('--json', 'JSON envelope with the session and the command, without running it')
+    .option('--print', 'print the command instead of running it; the code stays unused')
+    .option('--json', 'JSON envelope with the session and the command, without running it; the code stays unused')
     .action(async (code: string, opts: { print?: boolean; json?: boolean }) => {
       const [{ claimPairing }, { planClaim }, sync, store] = await Promise.all([
         service(),
@@ -56,7 +56,8 @@ export function pairCommand(ctx: CliContext): Command {
         openClient(ctx),
         ctx.store(),
       ]);
-      const ticket = await claimPairing(sync, code);
+      // Printing changes nothing: the code stays claimable until it is really opened.
+      const ticket = await claimPairing(sync, code, { peek: !!(opts.print || opts.json) });
       const sshConfig = ctx.io.env.HAPPIER_SSH_CONFIG;
       const plan = planClaim(ticket, store.registry.machineId, store.machines.list(), sshConfig ? { sshConfig } : {});
       if (opts.json) return ctx.out(okEnvelope(ctx.kind, { session: ticket.session, source: ticket.source, route: ticket.route, plan }) + '\n');

@@ -51,15 +51,31 @@ export async function issueCode(
   }
 }
 
-/** Proves knowledge of a code to the server and opens the payload it hands back. */
+/**
+ * Proves knowledge of a code to the server and opens the payload it hands back. A peek
+ * proves the same but leaves the code unused, for modes that only print.
+ */
 export async function claimCode<T extends { payload: string }>(
   http: ServerHttp,
   purpose: CodePurpose,
   typed: string,
   extra: Record<string, unknown> = {},
+  mode: 'claim' | 'peek' = 'claim',
 ): Promise<{ response: T; payload: Buffer; code: ShortCode }> {
   const code = parseCode(typed, CODE_GROUPS[purpose]);
   const keys = await deriveCodeKeys(purpose, code);
-  const response = await http.post<T>(`${PATHS[purpose]}/claim`, { lookupHash: keys.lookupHash, proof: keys.proof, ...extra });
+  const path = `${PATHS[purpose]}/${mode}`;
+  const response = await http.post<T>(path, { lookupHash: keys.lookupHash, proof: keys.proof, ...extra }).catch((err: unknown) => {
+    throw mode === 'peek' ? peekUnsupported(err, http.baseUrl, path) : err;
+  });
   return { response, payload: open(keys.payloadKey, response.payload, payloadAssociatedData(purpose, keys)), code };
+}
+
+/** A server from before peeks answers "no route"; falling back to a claim would use the code up. */
+function peekUnsupported(err: unknown, url: string, path: string): unknown {
+  if (!(err instanceof HappierError) || err.code !== 'NOT_FOUND' || err.message !== `no route ${path}`) return err;
+  return new HappierError('PEER_INCOMPATIBLE', `the sync server at ${url} cannot show a code without using it up`, {
+    hint: 'update happier where the server runs, or claim the code for real: `happier pair claim <code>`',
+    details: { reason: 'no-peek' },
+  });
 }

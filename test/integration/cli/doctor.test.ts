@@ -64,4 +64,13 @@ describe('happier doctor', () => {
     expect(r.stdout).toMatch(/warn  provider claude: claude CLI not found/);
     expect(r.stdout).toMatch(/ok {4}registry: /);
   });
+
+  it('without --fix only looks: on a fresh home it says the registry comes on first use, and makes none', async () => {
+    const home = join(dir.path, 'h5');
+    const r = await runHappier(['doctor', '--json'], { HAPPIER_HOME: home, PATH: pathWith(['tmux', 'ssh']) });
+    const findings = JSON.parse(r.stdout).data.findings as { check: string; summary: string }[];
+    expect(findings.find((f) => f.check === 'registry')!.summary).toMatch(/no registry yet at .*; it is created on first use/);
+    expect(findings.map((f) => f.check)).toEqual(expect.arrayContaining(['machines', 'server']));
+    expect(existsSync(join(home, REGISTRY_FILE))).toBe(false);
+  });
 });

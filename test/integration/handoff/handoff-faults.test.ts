@@ -72,6 +72,21 @@ describe('a handoff interrupted at every step is finished or undone by the next 
     await expectSettled(x, owner);
   });
 
+  it('a --dry-run after the crash leaves the interrupted handoff alone; the next real command recovers it', async () => {
+    const x = await runningSession();
+    expect((await m.run(['handoff', x.s.id, '--to', 'desk', '--workspace'], { HAPPIER_FAILPOINT: 'state-moved:exit' })).code).toBe(137);
+    const dry = await m.json(['handoff', x.s.id, '--to', 'desk', '--dry-run']);
+    expect(dry.code).toBe(1);
+    expect(dry.body.error).toMatchObject({ code: 'CONFLICT', hint: expect.stringContaining('happier handoff --recover') });
+    const resumeDry = await m.run(['resume', x.s.id, '--dry-run']);
+    expect(resumeDry.stderr).not.toContain('interrupted handoff');
+    const doctor = await m.json(['doctor'], quickDoctor);
+    expect(doctor.body.data.findings.find((f: any) => f.check === 'handoff')).toMatchObject({ status: 'warn' });
+    const next = await m.run(['session', 'list']);
+    expect(next.stderr).toContain('undid the interrupted handoff');
+    await expectSettled(x, 'source');
+  });
+
   it.each(['target-prepared', 'state-moved', 'workspace-synced'])('the connection is cut after %s: rolled back at once', async (step) => {
     const x = await runningSession();
     const r = await m.json(['handoff', x.s.id, '--to', 'desk', '--workspace'], { HAPPIER_FAILPOINT: `${step}:cut` });

@@ -210,9 +210,20 @@ describe('pairing codes', () => {
       plan: { kind: 'ssh', target: 'dev@desk.local', argv: ['ssh', '-t', 'dev@desk.local', 'happier', 'attach', own.id] },
     });
 
+    // --json only shows the plan, so the code is still there to look at and to claim.
+    const again = await laptop.json('pair', 'claim', text.stdout.trim());
+    expect(again.code).toBe(0);
+    expect(again.body.data.plan).toEqual(claimed.body.data.plan);
+    const l = clientOf(laptop.home);
+    try {
+      const { claimPairing } = await import('../../../src/pairing/pairing-service.js');
+      expect((await claimPairing(l.client, text.stdout.trim())).session.id).toBe(own.id);
+    } finally {
+      l.close();
+    }
     const twice = await laptop.json('pair', 'claim', text.stdout.trim());
     expect(twice.code).toBe(1);
-    expect(twice.body.error.code).toBe('PAIRING_CLAIMED');
+    expect(twice.body.error).toMatchObject({ code: 'PAIRING_CLAIMED', hint: 'codes are single-use; ask for a new code' });
   });
 
   it('claimed on the owning device, it attaches there', async () => {
@@ -240,7 +251,8 @@ describe('pairing codes', () => {
 
     const list = await desk.json('pair', 'list');
     const statuses = list.body.data.pairings.map((p: { status: string }) => p.status);
-    expect(new Set(statuses)).toEqual(new Set(['claimed', 'expired', 'revoked']));
+    // The code only printed on the owning device is still issued.
+    expect(new Set(statuses)).toEqual(new Set(['claimed', 'expired', 'revoked', 'issued']));
     expect(list.body.data.pairings[0]).toMatchObject({ status: 'revoked', sessionId: ids.handed, lookup: code.slice(0, 4) });
     const table = await desk.run('pair', 'list');
     expect(table.stdout).toMatch(/^CODE\s+STATUS\s+ISSUED\s+EXPIRES\s+SESSION\s+TITLE/);

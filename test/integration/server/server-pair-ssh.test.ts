@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,5 +61,36 @@ describe('pair claim through ssh -t', () => {
     expect(claimed.code).toBe(0);
     expect(claimed.stderr).toContain('opening "over ssh" from desk');
     expect(readFileSync(join(peer.home, 'claimed-argv'), 'utf8')).toBe(`attach ${s.id}\n`);
+  });
+
+  it('pair claim --print and --json change nothing: the code is used up only by the real claim', async () => {
+    const desk = makeClient(dir.path, 'desk');
+    const phone = makeClient(dir.path, 'phone', { HAPPIER_SSH_CONFIG: join(dir.path, 'ssh_config') });
+    const reg = openRegistry(desk.home);
+    const s = makeSession({ ownerMachineId: reg.machineId, title: 'look first' });
+    new SessionsRepo(reg).insert(s);
+    reg.close();
+    const code = (await desk.json('pair', 'issue', s.id)).body.data.code;
+    const statusOf = async () => (await desk.json('pair', 'list')).body.data.pairings.find((p: { sessionId: string }) => p.sessionId === s.id).status;
+    rmSync(join(peer.home, 'claimed-argv'), { force: true });
+
+    const line = `ssh -F ${join(dir.path, 'ssh_config')} -t desk happier attach ${s.id}\n`;
+    for (let i = 0; i < 2; i++) {
+      const printed = await phone.run('pair', 'claim', code, '--print');
+      expect(printed.code).toBe(0);
+      expect(printed.stdout).toBe(line);
+    }
+    const asJson = await phone.json('pair', 'claim', code);
+    expect(asJson.body.data.plan.argv.join(' ') + '\n').toBe(line);
+    expect(await statusOf()).toBe('issued');
+    expect(existsSync(join(peer.home, 'claimed-argv'))).toBe(false);
+
+    const claimed = await phone.run('pair', 'claim', code);
+    expect(claimed.code).toBe(0);
+    expect(readFileSync(join(peer.home, 'claimed-argv'), 'utf8')).toBe(`attach ${s.id}\n`);
+    expect(await statusOf()).toBe('claimed');
+    const after = await phone.run('pair', 'claim', code, '--print');
+    expect(after.code).toBe(1);
+    expect(after.stderr).toContain('hint: codes are single-use; ask for a new code');
   });
 });
