@@ -104,18 +104,64 @@ export function rewriteValue(value: unknown, r: CwdRewrite, depth = 0): unknown 
  */
 export function rewriteJsonl(text: string, r: CwdRewrite): string {
   if (r.from === r.to) return text;
+  const plain = plainRewrite(r);
   return text
     .split('\n')
-    .map((line) => {
-      if (line.trim() === '') return line;
-      let rec: unknown;
-      try {
-        rec = JSON.parse(line);
-      } catch {
-        return line;
-      }
-      const next = rewriteValue(rec, r);
-      return next === rec ? line : JSON.stringify(next);
-    })
+    .map((line) => (plain && rewriteLinePlain(line, plain)) ?? rewriteLine(line, r))
     .join('\n');
+}
+
+function rewriteLine(line: string, r: CwdRewrite): string {
+  if (line.trim() === '') return line;
+  let rec: unknown;
+  try {
+    rec = JSON.parse(line);
+  } catch {
+    return line;
+  }
+  const next = rewriteValue(rec, r);
+  return next === rec ? line : JSON.stringify(next);
+}
+
+/** A POSIX rewrite whose paths JSON writes as they are, with no escapes. */
+function plainRewrite(r: CwdRewrite): CwdRewrite | null {
+  const from = styleOf(r.from);
+  const to = styleOf(r.to);
+  if (from.windows || to.windows || isRootOnly(from.root)) return null;
+  const plain = (p: string) => JSON.stringify(p) === `"${p}"`;
+  return plain(from.root) && plain(to.root) ? { from: from.root, to: to.root } : null;
+}
+
+/**
+ * The same rewrite without building the record again: every record of a transcript holds
+ * the cwd, and parsing, walking and re-encoding each one took seconds on a long session.
+ * A path value starts right after an unescaped quote, so only there does the old cwd
+ * change; what this cannot decide alone (a path inside a JSON-escaped string, escaped
+ * slashes or characters, a bare trailing slash) gives null, for the parsing rewrite.
+ */
+function rewriteLinePlain(line: string, r: CwdRewrite): string | null {
+  if (line.includes('\\/') || (/[^\x20-\x7e]/.test(r.from) && line.includes('\\u'))) return null;
+  let at = line.indexOf(r.from);
+  if (at < 0) return line;
+  let out = '';
+  let last = 0;
+  for (; at >= 0; at = line.indexOf(r.from, at + r.from.length)) {
+    if (line[at - 1] !== '"') continue;
+    let slashes = 0;
+    while (line[at - 2 - slashes] === '\\') slashes++;
+    if (slashes % 2 === 1) return null;
+    const end = at + r.from.length;
+    const next = line[end];
+    if (next === '/' && (line[end + 1] === '"' || line[end + 1] === '/')) return null;
+    if (next !== '"' && next !== '/') continue;
+    out += line.slice(last, at) + r.to;
+    last = end;
+  }
+  if (last === 0) return line;
+  try {
+    JSON.parse(line);
+  } catch {
+    return line;
+  }
+  return out + line.slice(last);
 }

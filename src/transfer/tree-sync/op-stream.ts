@@ -6,6 +6,12 @@ import { OP_COPY, OP_LITERAL, OP_LITERAL_DEFLATE } from './protocol.js';
 const MIN_COMPRESS = 128;
 /** A literal that deflates to more than this share of its size marks the file incompressible. */
 const INCOMPRESSIBLE_RATIO = 0.92;
+/**
+ * A long literal's first bytes are deflated alone before the whole is: media, archives and
+ * other already-compressed files are found out for the price of this sample, not of a
+ * megabyte each (deflating incompressible workspaces took most of a handoff's CPU).
+ */
+const PROBE_BYTES = 8 * 1024;
 /** Largest literal a receiver will inflate, so a small message cannot expand without bound. */
 export const MAX_LITERAL_BYTES = 16 * 1024 * 1024;
 
@@ -62,6 +68,7 @@ export class OpWriter {
   }
 
   private literalChunk(data: Buffer): void {
+    if (this.compress && data.length > 2 * PROBE_BYTES && !pays(data.subarray(0, PROBE_BYTES))) this.compress = false;
     if (this.compress && data.length >= MIN_COMPRESS) {
       const z = deflateRawSync(data, deflateOptions(data.length));
       if (z.length < data.length * INCOMPRESSIBLE_RATIO) {
@@ -86,6 +93,10 @@ export class OpWriter {
     this.parts.push(b);
     this.bytes += b.length;
   }
+}
+
+function pays(sample: Buffer): boolean {
+  return deflateRawSync(sample, deflateOptions(sample.length)).length < sample.length * INCOMPRESSIBLE_RATIO;
 }
 
 /**

@@ -29,4 +29,15 @@ describe('a state bundle on the wire', () => {
     const lying = { ...header, files: header.files.map((f, i) => (i === 0 ? { ...f, sha256: '0'.repeat(64) } : f)) };
     expect(() => decodeBundle(lying, body)).toThrow(/differs/);
   });
+
+  it('a bundle of one transcript is checked as strictly: a changed byte or a lying file hash is refused', () => {
+    const one: StateBundle = { ...bundle, files: [bundle.files[0]!] };
+    const { header, body } = encodeBundle(one);
+    expect(decodeBundle(JSON.parse(JSON.stringify(header)), body)).toEqual(one);
+    const flipped = Buffer.from(body);
+    flipped[1] = flipped[1]! ^ 1;
+    expect(() => decodeBundle(header, flipped)).toThrow(expect.objectContaining({ code: 'TRANSFER_FAILED' }));
+    const lying = { ...header, files: [{ ...header.files[0]!, sha256: '0'.repeat(64) }] };
+    expect(() => decodeBundle(lying, body)).toThrow(/differs/);
+  });
 });

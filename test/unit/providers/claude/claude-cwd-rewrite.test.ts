@@ -1,5 +1,7 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { rewriteJsonl, rewritePath } from '../../../../src/providers/claude/claude-cwd-rewrite.js';
+import { rewriteJsonl, rewritePath, rewriteValue } from '../../../../src/providers/claude/claude-cwd-rewrite.js';
 
 const posix = { from: '/home/a/my proj', to: '/srv/b/ünï proj' };
 
@@ -64,6 +66,27 @@ describe('rewriteJsonl', () => {
     expect(there.split('\n')[1]).toBe('garbage {');
     expect(there.split('\n')[2]).toBe('{"x":"\\u00e9"}');
     const back = rewriteJsonl(there, { from: posix.to, to: posix.from });
-    expect(back).toBe(text.replace('"n":1.0', '"n":1'));
+    expect(back).toBe(text);
+  });
+
+  it('gives, line by line, the records that rewriting each parsed record gives', () => {
+    const dir = 'test/fixtures/real/claude/projects/-home-dev-project';
+    const real = readdirSync(dir).filter((f) => f.endsWith('.jsonl')).flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n'));
+    const from = '/home/dev/project';
+    const odd = [
+      { cwd: from, note: `cd ${from} && ls`, k: { [`${from}/a.ts`]: 1, [from]: 2 } },
+      { inner: JSON.stringify({ filePath: `${from}/src/x.ts`, cmd: `cat ${from}/y` }) },
+      { deeper: JSON.stringify({ again: JSON.stringify({ cwd: from }) }) },
+      { trailing: `${from}/`, double: `${from}//x`, similar: `${from}-other`, prose: `"${from}" in quotes` },
+      { quoted: 'say \\"' + from + '\\" now' },
+    ].map((r) => JSON.stringify(r));
+    const escaped = [`{"cwd":"${from.replace(/\//g, '\\/')}"}`, `{"cwd":"${from}","e":"\\u00e9"}`];
+    const lines = [...real, ...odd, ...escaped].filter((l) => l.trim() !== '');
+    expect(real.filter((l) => l.includes(from)).length).toBeGreaterThan(3);
+    for (const to of ['/srv/b/ünï proj', '/x']) {
+      const r = { from, to };
+      const out = rewriteJsonl(lines.join('\n'), r).split('\n');
+      lines.forEach((line, i) => expect(JSON.parse(out[i]!), line).toEqual(rewriteValue(JSON.parse(line), r)));
+    }
   });
 });

@@ -105,6 +105,21 @@ describe('op stream', () => {
     expect(Buffer.concat([...readOps(raw)].map((o) => (o.kind === 'literal' ? o.data : Buffer.alloc(0))))).toEqual(rnd);
   });
 
+  it('sends a long random literal raw, while a compressible start on random bytes still compresses', () => {
+    const ops = new OpWriter(true);
+    const rnd = randomBytes(256 * 1024);
+    ops.literal(rnd);
+    const [op, ...rest] = [...readOps(ops.take())];
+    expect(rest).toEqual([]);
+    expect(op).toEqual({ kind: 'literal', data: rnd });
+    expect(ops.compressing).toBe(false);
+    // A compressible header on random bytes still compresses (the probe sees the header).
+    const mixed = new OpWriter(true);
+    mixed.literal(Buffer.concat([Buffer.alloc(64 * 1024, 'h'), randomBytes(64 * 1024)]));
+    expect(mixed.take().length).toBeLessThan(70 * 1024);
+    expect(mixed.compressing).toBe(true);
+  });
+
   it('refuses a compressed literal that inflates past its stated size', () => {
     const ops = new OpWriter(true);
     ops.literal(Buffer.alloc(10_000, 'b'));
