@@ -1,6 +1,7 @@
 // The build: type-checked modules into dist/ (used by tests and benchmarks), the CLI as
 // one bundled entry with lazily loaded chunks (what `bin/happier` runs; resolving dozens
-// of files costs more start-up time than parsing one), the bundled remote agent, and the
+// of files costs more start-up time than parsing one), `session list` as a single file,
+// the bundled remote agent, and the
 // man page. Everything is built into a fresh folder and swapped into place at the end,
 // so a test running the CLI meanwhile never sees a half-built dist/.
 import { build } from 'esbuild';
@@ -25,40 +26,35 @@ try {
   console.error('build: tsc reported type errors (see `npm run typecheck`); output was emitted anyway');
 }
 
+// Bundled CommonJS packages (commander) call require() for Node built-ins.
 const banner = { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" };
+const esm = { absWorkingDir: root, bundle: true, format: 'esm', platform: 'node', target: 'node20', outExtension: { '.js': '.mjs' }, banner, logLevel: 'warning' };
 await build({
-  absWorkingDir: root,
+  ...esm,
   entryPoints: { happier: 'src/cli/main.ts' },
   outdir: `${out}/cli`,
-  bundle: true,
   splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
   chunkNames: 'chunks/[name]-[hash]',
-  outExtension: { '.js': '.mjs' },
   // Native addons and packages that find files relative to themselves stay outside.
   external: ['better-sqlite3', 'ssh2', 'cpu-features', 'neo-blessed', '@xterm/headless'],
-  // Bundled CommonJS packages (commander) call require() for Node built-ins.
-  banner,
-  logLevel: 'warning',
+});
+// `session list` on its own: one file without chunks, so Node resolves and compiles a single
+// module; bin/happier falls back to the CLI above for anything it hands back.
+await build({
+  ...esm,
+  entryPoints: { 'session-list': 'src/cli/session-list-entry.ts' },
+  outdir: `${out}/cli`,
+  external: ['better-sqlite3'],
 });
 
 // The agent uploaded to peers without happier: one self-contained file (no native modules)
 // plus its sha256, which the peer checks before running it.
 const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
 await build({
-  absWorkingDir: root,
+  ...esm,
   entryPoints: { 'happier-agent': 'src/transfer/agent/agent-entry.ts' },
   outdir: `${out}/agent`,
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  outExtension: { '.js': '.mjs' },
   define: { __HAPPIER_VERSION__: JSON.stringify(pkg.version) },
-  banner,
-  logLevel: 'warning',
 });
 const agent = `${outAbs}/agent/happier-agent.mjs`;
 const sha = createHash('sha256').update(readFileSync(agent)).digest('hex');

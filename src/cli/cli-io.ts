@@ -1,3 +1,5 @@
+import { homedir } from 'node:os';
+
 /** What the CLI needs from the process it runs in; tests pass their own. */
 export interface OutStream {
   write(text: string): unknown;
@@ -23,4 +25,17 @@ export function outputWidth(io: CliIO): number | null {
   if (io.stdout.isTTY && io.stdout.columns) return io.stdout.columns;
   const cols = Number(io.env.COLUMNS);
   return Number.isInteger(cols) && cols > 0 ? cols : null;
+}
+
+/** The real process's streams, environment and clock. */
+export function processIO(): CliIO {
+  return {
+    env: process.env,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdinIsTTY: !!process.stdin.isTTY,
+    cwd: process.cwd(),
+    homeDir: homedir(),
+    now: () => new Date(),
+  };
 }

@@ -6,8 +6,10 @@
  * help and recovery stay where they are. The output is the same `listSessions`.
  */
 import { isAgent } from '../domain/agent.js';
-import type { ListOptions } from './commands/session-list.js';
-import type { CliContext } from './context.js';
+import type { CliIO } from './cli-io.js';
+import type { ListOptions } from './commands/list-sessions.js';
+import { CliContext } from './context.js';
+import { reportFailure } from './report-failure.js';
 
 const FLAGS: Record<string, keyof ListOptions> = {
   '--json': 'json',
@@ -46,9 +48,27 @@ export async function runFastList(ctx: CliContext, opts: ListOptions): Promise<b
   const [store, { HandoffJournalRepo }, { listSessions }] = await Promise.all([
     ctx.store(),
     import('../store/handoff-journal-repo.js'),
-    import('./commands/session-list.js'),
+    import('./commands/list-sessions.js'),
   ]);
   if (new HandoffJournalRepo(store.registry).openEntries().length > 0) return false;
   await listSessions(ctx, opts);
   return true;
+}
+
+/**
+ * The whole run of a plain list, for the launcher's own bundle (session-list-entry.ts):
+ * its exit code, or undefined (having written nothing) when the full program must run.
+ */
+export async function executeFastList(args: readonly string[], io: CliIO): Promise<number | undefined> {
+  const opts = fastListOptions(args);
+  if (!opts) return undefined;
+  const ctx = new CliContext(io);
+  ctx.json = !!opts.json;
+  try {
+    return (await runFastList(ctx, opts)) ? ctx.exitCode : undefined;
+  } catch (err) {
+    return reportFailure(ctx, err);
+  } finally {
+    await ctx.close();
+  }
 }

@@ -1,7 +1,7 @@
 import type { Machine } from '../../domain/machine.js';
 import type { CliContext } from '../context.js';
 import { colorEnabled } from '../output/color.js';
-import { listSessions } from './session-list.js';
+import { listSessions } from './list-sessions.js';
 
 /**
  * `happier` with no command: the full-screen browser when a person is at a terminal

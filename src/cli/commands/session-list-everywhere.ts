@@ -7,7 +7,7 @@ import { okEnvelope } from '../output/json-envelope.js';
 import { sessionJson } from '../output/session-json.js';
 import { formatEverywhereTable } from '../output/session-table-everywhere.js';
 import { formatSessionPlain } from '../output/session-table.js';
-import type { ListOptions } from './session-list.js';
+import type { ListOptions } from './list-sessions.js';
 
 /**
  * `session list --everywhere`: this machine's sessions plus those the other machines of

@@ -1,0 +1,52 @@
+import type { Agent } from '../../domain/agent.js';
+import { HappierError } from '../../domain/errors.js';
+import { filterViews, viewSession } from '../../domain/session-view.js';
+import type { ArchiveFilter } from '../../store/sessions-repo.js';
+import { outputWidth } from '../cli-io.js';
+import type { CliContext } from '../context.js';
+import { okEnvelopeChunks } from '../output/json-envelope.js';
+import { sessionJson } from '../output/session-json.js';
+import { formatSessionPlain, formatSessionTable } from '../output/session-table.js';
+
+export interface ListOptions {
+  resumable?: boolean;
+  active?: boolean;
+  archived?: boolean;
+  all?: boolean;
+  agent?: Agent;
+  plain?: boolean;
+  json?: boolean;
+  everywhere?: boolean;
+}
+
+/**
+ * This machine's sessions as a table, plain lines or JSON. Kept apart from the command's
+ * definition so the fast path (session-list-fast.ts) runs it without loading commander.
+ */
+export async function listSessions(ctx: CliContext, opts: ListOptions): Promise<void> {
+  if (opts.archived && opts.all) throw new HappierError('USAGE', '--archived and --all cannot be used together');
+  const store = await ctx.store();
+  const archived: ArchiveFilter = opts.all ? 'all' : opts.archived ? 'archived' : 'live';
+  const sessions = store.sessions.list({ archived, ...(opts.agent ? { agent: opts.agent } : {}) });
+  const vctx = await ctx.viewContext(sessions);
+  const views = filterViews(
+    sessions.map((s) => viewSession(s, vctx)),
+    { ...(opts.resumable ? { resumable: true } : {}), ...(opts.active ? { active: true } : {}) },
+  );
+  if (opts.json || ctx.json) {
+    for (const chunk of okEnvelopeChunks('session_list', 'sessions', views, sessionJson)) ctx.out(chunk);
+    ctx.out('\n');
+  } else if (opts.plain) {
+    ctx.out(formatSessionPlain(views));
+  } else if (views.length === 0) {
+    ctx.note(
+      archived === 'live' && !opts.resumable && !opts.active
+        ? 'no sessions yet; start one with `happier new`, or see provider sessions with `happier direct list`'
+        : 'no sessions match',
+    );
+  } else {
+    ctx.out(
+      formatSessionTable(views, { now: ctx.io.now(), width: outputWidth(ctx.io), home: ctx.io.homeDir, chalk: ctx.chalk }),
+    );
+  }
+}
