@@ -51,7 +51,7 @@ export async function lifecycleDeps(ctx: CliContext): Promise<LifecycleDeps> {
     tmuxSocketPath: tmux.socket!,
     enclosingTmuxSocket: inside === null ? null : resolveSocketPath(inside, realpathSync),
     env,
-    onTerminal: (bin, args) => runOnTerminal(bin, args, env),
+    onTerminal: (bin, args, opts) => runOnTerminal(bin, args, env, opts),
     clock: { now: () => ctx.io.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
     watcher: chokidarWatcher,
     isDirectory: (path) => {

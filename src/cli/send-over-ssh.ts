@@ -4,6 +4,7 @@ import type { SendRequest, SendResult } from '../domain/message-send.js';
 import type { ProcessRunner, RunResult } from '../domain/process-runner.js';
 import { reachOf } from '../lifecycle/remote-session.js';
 import { sshHappierArgv } from '../../shell/ssh-line.js';
+import { sshRunFailure } from '../transfer/ssh/ssh-run-failure.js';
 
 /** What a send over ssh needs of the CLI: the environment (HAPPIER_SSH_CONFIG, …) and a way to run ssh. */
 export interface SshSendContext {
@@ -46,7 +47,7 @@ export function remoteSendArgs(req: SendRequest): string[] {
  * The owner's JSON envelope as this side's result, or its error rethrown under the same
  * code. No envelope and exit 255 is ssh failing to connect: nothing reached the owner. Pure.
  */
-export function sendResultOf(res: RunResult, machine: Pick<Machine, 'name' | 'environment'>): SendResult {
+export function sendResultOf(res: RunResult, machine: Pick<Machine, 'name' | 'environment' | 'sshTarget'>): SendResult {
   const envelope = parseEnvelope(res.stdout);
   if (envelope?.ok === true) return envelope.data as SendResult;
   if (envelope?.ok === false && envelope.error) {
@@ -56,6 +57,8 @@ export function sendResultOf(res: RunResult, machine: Pick<Machine, 'name' | 'en
   }
   const why = lastLine(res.stderr);
   if (res.code === 255) {
+    const cause = machine.sshTarget ? sshRunFailure(res.stderr, machine.name, machine.sshTarget) : null;
+    if (cause) throw new HappierError(cause.code, `${cause.message}; nothing was sent`, { ...(cause.hint ? { hint: cause.hint } : {}), details: cause.details });
     const seen = machine.environment?.probedAt ? `last seen ${machine.environment.probedAt.slice(0, 16).replace('T', ' ')} UTC` : 'never seen';
     throw new HappierError('MACHINE_OFFLINE', `${machine.name} cannot be reached over ssh (${seen}); nothing was sent`, {
       hint: `check that ${machine.name} is on and its SSH server runs (\`happier machine ping ${machine.name}\`)${why ? `; ssh said: ${why}` : ''}`,

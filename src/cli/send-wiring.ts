@@ -52,7 +52,7 @@ export async function deliverSend(ctx: CliContext, req: SendRequest): Promise<Se
         const { sendOverSsh } = await import('./send-over-ssh.js');
         return await sendOverSsh(ctx, owner!, remote);
       } catch (err) {
-        if (err instanceof HappierError && err.code === 'MACHINE_OFFLINE' && fallbackAfterSsh(facts) === 'relay') return relay();
+        if (err instanceof HappierError && (err.code === 'MACHINE_OFFLINE' || err.code === 'HOST_UNRESOLVED') && fallbackAfterSsh(facts) === 'relay') return relay();
         throw err;
       }
     case 'relay':

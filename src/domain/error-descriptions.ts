@@ -10,6 +10,7 @@ export const ERROR_DESCRIPTIONS: Readonly<Record<string, string>> = {
   NOT_RESUMABLE: 'the session cannot be resumed; `reason` says why (off, unsupported, disabled, missing-id)',
   PATH_MISSING: "the session's working directory no longer exists",
   MACHINE_OFFLINE: 'the machine could not be reached',
+  HOST_UNRESOLVED: "the machine's address does not resolve to an IP address (its HostName, DNS or /etc/hosts)",
   MACHINE_UNKNOWN: 'no machine by that name is configured',
   UNSUPPORTED_PROVIDER: 'the provider cannot do this here',
   UNSAFE_PATH: 'a path is unsafe to copy or write (the root, the home directory, or outside the destination)',

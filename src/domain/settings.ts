@@ -82,9 +82,25 @@ const SPEC_BY_KEY = new Map(SETTING_KEYS.map((s) => [s.key, s]));
 export function settingSpec(key: string): KeySpec {
   const spec = SPEC_BY_KEY.get(key);
   if (!spec) {
-    throw new HappierError('USAGE', `unknown setting: ${key}`, { hint: 'run `happier settings list` to see every key' });
+    throw new HappierError('USAGE', `unknown setting: ${key}`, {
+      hint: `the keys are ${SETTING_KEYS.map((s) => s.key).join(', ')}; \`happier settings list\` shows their values`,
+      details: { keys: SETTING_KEYS.map((s) => s.key) },
+    });
   }
   return spec;
+}
+
+/** What `key` accepts, with a command that sets it. */
+function allowedHint(spec: KeySpec): string {
+  const set = (v: string) => `\`happier settings set ${spec.key} ${v}\``;
+  switch (spec.kind) {
+    case 'boolean':
+      return `allowed: true or false (or on/off, yes/no, 1/0), e.g. ${set(String(!spec.default))}`;
+    case 'enum':
+      return `allowed: ${spec.values!.join(', ')}, e.g. ${set(spec.values!.find((v) => v !== spec.default) ?? spec.values![0]!)}`;
+    case 'list':
+      return `allowed: globs separated by commas, or a JSON array of strings, e.g. ${set("'dist/**,.env.local'")}`;
+  }
 }
 
 const TRUE_WORDS = new Set(['true', 'on', 'yes', '1']);
@@ -99,11 +115,11 @@ export function parseSettingValue(key: string, raw: string): SettingValue {
       const lower = text.toLowerCase();
       if (TRUE_WORDS.has(lower)) return true;
       if (FALSE_WORDS.has(lower)) return false;
-      throw new HappierError('USAGE', `${key} takes true or false, not "${raw}"`);
+      throw new HappierError('USAGE', `${key} takes true or false, not "${raw}"`, { hint: allowedHint(spec), details: { allowed: ['true', 'false'] } });
     }
     case 'enum': {
       if (spec.values!.includes(text)) return text;
-      throw new HappierError('USAGE', `${key} takes one of ${spec.values!.join(', ')}, not "${raw}"`);
+      throw new HappierError('USAGE', `${key} takes one of ${spec.values!.join(', ')}, not "${raw}"`, { hint: allowedHint(spec), details: { allowed: spec.values } });
     }
     case 'list': {
       if (text.startsWith('[')) {
@@ -111,7 +127,7 @@ export function parseSettingValue(key: string, raw: string): SettingValue {
         try {
           parsed = JSON.parse(text);
         } catch {
-          throw new HappierError('USAGE', `${key}: "${raw}" is not a JSON array`);
+          throw new HappierError('USAGE', `${key}: "${raw}" is not a JSON array`, { hint: allowedHint(spec) });
         }
         return validateSettingValue(key, parsed);
       }
@@ -124,7 +140,7 @@ export function parseSettingValue(key: string, raw: string): SettingValue {
 export function validateSettingValue(key: string, value: unknown): SettingValue {
   const spec = settingSpec(key);
   const bad = (): never => {
-    throw new HappierError('USAGE', `${key} has an invalid value: ${JSON.stringify(value)}`);
+    throw new HappierError('USAGE', `${key} has an invalid value: ${JSON.stringify(value)}`, { hint: allowedHint(spec) });
   };
   switch (spec.kind) {
     case 'boolean':

@@ -412,13 +412,16 @@ async function rollBack(
   return { ok, restartNote };
 }
 
+const FIX_HERE = new Set(['HOST_KEY_UNKNOWN', 'HOST_KEY_CHANGED', 'HOST_UNRESOLVED', 'PEER_INCOMPATIBLE']);
+
 async function reach(deps: HandoffDeps, machine: Machine): Promise<{ peer: Peer | null; probe: TargetProbe }> {
   const presence = await deps.presence(machine.id).catch(() => 'unknown' as const);
   try {
     const peer = await deps.connect(machine);
     return { peer, probe: { online: true, providers: peer.info.providers as Agent[], happierVersion: peer.info.happierVersion } };
   } catch (err) {
-    if (isHappierError(err) && (err.code === 'HOST_KEY_UNKNOWN' || err.code === 'HOST_KEY_CHANGED' || err.code === 'PEER_INCOMPATIBLE')) throw err;
+    // What the user must fix here (a key, an address) is reported as itself, not as "offline".
+    if (isHappierError(err) && (FIX_HERE.has(err.code) || (err.code === 'SSH_FAILED' && err.details.reason === 'auth'))) throw err;
     const why = presence === 'offline' ? 'the sync server has not heard from it' : ((err as Error)?.message ?? String(err));
     return { peer: null, probe: { online: false, reason: why } };
   }

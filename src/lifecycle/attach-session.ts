@@ -55,7 +55,7 @@ export async function carryOut(
     if (res.code !== 0) throw tmuxFailed(short, res.stderr);
     return;
   }
-  const code = await deps.onTerminal(plan.bin, plan.args);
+  const { code } = await deps.onTerminal(plan.bin, plan.args);
   if (code !== 0 && plan.kind === 'tmux') throw tmuxFailed(short, `exit ${code}`);
 }
 

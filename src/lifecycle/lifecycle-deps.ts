@@ -57,8 +57,8 @@ export interface LifecycleDeps {
   readonly enclosingTmuxSocket: string | null;
   /** The environment the provider gets, and in which happier itself runs ($TMUX). */
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** Runs a program on this process's terminal until it exits (tmux attach, wt.exe). */
-  readonly onTerminal: (bin: string, args: readonly string[]) => Promise<number>;
+  /** Runs a program on this process's terminal until it exits (tmux attach, wt.exe, ssh -t). */
+  readonly onTerminal: (bin: string, args: readonly string[], opts?: { keepStderr?: boolean }) => Promise<{ code: number; stderr: string }>;
   readonly clock: LifecycleClock;
   readonly watcher: FileWatcher;
   readonly isDirectory: (path: string) => boolean;

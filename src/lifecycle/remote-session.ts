@@ -4,11 +4,14 @@ import type { Session } from '../domain/session.js';
 import { commandLine, sshHappierArgv, type SshReach } from '../../shell/ssh-line.js';
 import type { LifecycleDeps } from './lifecycle-deps.js';
 import { notOwner } from './resume-checks.js';
+import { sshRunFailure } from '../transfer/ssh/ssh-run-failure.js';
 
 /** The same happier command, run on the machine that owns the session, over `ssh -t`. */
 export interface RemotePlan {
   readonly kind: 'ssh';
   readonly machine: string;
+  /** The machine's ssh target, as `machine add` recorded it. */
+  readonly target: string;
   readonly bin: string;
   readonly args: readonly string[];
   /** The argv as a line to paste, which `--dry-run` prints. */
@@ -41,7 +44,7 @@ export function planRemote(deps: LifecycleDeps, session: Session, verb: 'attach'
   const reach = m ? reachOf(m, deps.env) : null;
   if (!m || !reach) throw notOwner(session, m ? { name: m.name, sshTarget: null } : null, verb);
   const [bin, ...args] = sshHappierArgv(reach, [verb, session.id, ...extra], { tty: true });
-  return { kind: 'ssh', machine: m.name, bin: bin!, args, line: commandLine([bin!, ...args]), lastSeenAt: m.environment?.probedAt ?? null };
+  return { kind: 'ssh', machine: m.name, target: reach.sshTarget, bin: bin!, args, line: commandLine([bin!, ...args]), lastSeenAt: m.environment?.probedAt ?? null };
 }
 
 /**
@@ -57,8 +60,8 @@ export async function runRemote(deps: LifecycleDeps, session: Session, plan: Rem
       details: { reason: 'no-terminal', ssh: plan.line },
     });
   }
-  const code = await deps.onTerminal(plan.bin, plan.args);
-  if (code === 255) throw ownerOffline(plan, short);
+  const { code, stderr } = await deps.onTerminal(plan.bin, plan.args, { keepStderr: true });
+  if (code === 255) throw sshRunFailure(stderr, plan.machine, plan.target) ?? ownerOffline(plan, short);
   if (code !== 0) {
     throw new HappierError('NOT_ATTACHABLE', `happier on ${plan.machine} could not reach ${short} (exit ${code})`, {
       hint: `its reason is printed above; run it there yourself: ${plan.line}`,

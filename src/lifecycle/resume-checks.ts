@@ -40,7 +40,8 @@ export function resumeRefusal(f: ResumeFacts): HappierError | null {
   }
   if (!f.cwdExists) {
     return new HappierError('PATH_MISSING', `the session's directory ${s.cwd} no longer exists`, {
-      hint: 'the provider resumes from that directory: restore it, or move the session there with `happier handoff`',
+      // Not a handoff: that moves a session to another machine, and this one has lost the folder.
+      hint: `the provider reopens it only from that folder, which is gone on this machine: restore ${s.cwd} (or check it out there again), then \`happier resume ${short}\`; \`happier session show ${short}\` shows the path`,
       details: { path: s.cwd },
     });
   }

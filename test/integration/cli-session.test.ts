@@ -164,7 +164,12 @@ describe('happier settings', () => {
     const bad = await run('settings', 'set', 'handoff.conflict', 'overwrite');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('handoff.conflict takes one of sibling, replace');
-    expect((await run('settings', 'get', 'no.such.key')).code).toBe(2);
+    expect(bad.stderr).toContain('hint: allowed: sibling, replace, e.g. `happier settings set handoff.conflict replace`');
+    const flag = await run('settings', 'set', 'handoff.workspace', 'maybe');
+    expect(flag.stderr).toContain('hint: allowed: true or false (or on/off, yes/no, 1/0), e.g. `happier settings set handoff.workspace true`');
+    const unknown = await run('settings', 'get', 'no.such.key');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^hint: the keys are backends\.claude\.enabled, .*handoff\.codexExperimental; `happier settings list` shows their values$/m);
   });
 });
 

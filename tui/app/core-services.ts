@@ -96,7 +96,7 @@ export function coreServices(host: BrowserHost): BrowserServices {
     if (!host.lifecycleDeps) throw notAvailableYet('the session lifecycle (attach, resume, new, stop)');
     const deps = await host.lifecycleDeps();
     // tmux attach takes over the terminal: the browser steps aside while it runs, and comes back after.
-    return lender ? { ...deps, onTerminal: (bin, args) => lender.suspend(() => deps.onTerminal(bin, args)) } : deps;
+    return lender ? { ...deps, onTerminal: (bin, args, opts) => lender.suspend(() => deps.onTerminal(bin, args, opts)) } : deps;
   };
 
   /** After a start or resume the user lands in the session, as `happier resume` does without --detached. */

@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { spawn } from 'node:child_process';
 import { HappierError } from '../../domain/errors.js';
 import { outputWidth } from '../cli-io.js';
 import type { CliContext } from '../context.js';
@@ -65,7 +64,7 @@ export function pairCommand(ctx: CliContext): Command {
       // The ticket's text comes from another device; it never reaches the terminal unsanitised.
       ctx.note(`opening "${sanitize(ticket.session.title) || ticket.session.id}" from ${sanitize(ticket.source.name)}`);
       if (plan.kind === 'local') return attachHere(ctx, claim, plan.sessionId, plan.argv);
-      await runInherited(plan.argv);
+      await runInherited(plan.argv, ticket.route.ownerName, plan.target, ctx.io.env);
     });
 
   cmd
@@ -106,16 +105,22 @@ async function attachHere(ctx: CliContext, from: Command, sessionId: string, arg
   await attach.parseAsync([sessionId], { from: 'user' });
 }
 
-function runInherited(argv: readonly string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(argv[0]!, argv.slice(1), { stdio: 'inherit' });
-    child.on('error', (err) =>
-      reject(new HappierError('SSH_FAILED', `could not run ${argv[0]}: ${err.message}`, { hint: 'is OpenSSH installed and on PATH?' })),
+async function runInherited(argv: readonly string[], owner: string, target: string, env: CliContext['io']['env']): Promise<void> {
+  const [{ runOnTerminal }, { sshRunFailure }] = await Promise.all([import('../../../shell/interactive-runner.js'), import('../../transfer/ssh/ssh-run-failure.js')]);
+  const { code, stderr } = await runOnTerminal(argv[0]!, argv.slice(1), env, { keepStderr: true });
+  if (code === 0) return;
+  if (code === 127) throw new HappierError('SSH_FAILED', `could not run ${argv[0]}`, { hint: 'install the OpenSSH client (`ssh`) and put it on PATH' });
+  if (code === 255) {
+    throw (
+      sshRunFailure(stderr, owner, target) ??
+      new HappierError('MACHINE_OFFLINE', `${owner}, which owns the session, cannot be reached over ssh`, {
+        hint: `check that ${owner} is on and its SSH server runs (\`happier machine ping ${owner}\`), then claim a new code`,
+        details: { machine: owner },
+      })
     );
-    child.on('close', (code) =>
-      code === 0
-        ? resolve()
-        : reject(new HappierError('SSH_FAILED', `\`${argv.join(' ')}\` exited with ${code}`, { hint: 'check that the owner is reachable: `happier machine ping`' })),
-    );
+  }
+  throw new HappierError('NOT_ATTACHABLE', `happier on ${owner} could not open the session (exit ${code})`, {
+    hint: `its reason is printed above; run it there yourself: ${argv.join(' ')}`,
+    details: { reason: 'remote-failed', machine: owner, exitCode: code },
   });
 }

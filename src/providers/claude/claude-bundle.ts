@@ -157,7 +157,7 @@ export function importClaudeBundle(root: string, bundle: StateBundle, targetCwd:
     realCwd = realpathSync(targetCwd);
   } catch {
     throw new HappierError('PATH_MISSING', `the target directory ${targetCwd} does not exist`, {
-      hint: 'create it (or move the workspace first), then import again',
+      hint: 'hand off with --workspace to bring the folder along, or create it on the target first',
     });
   }
   const projectDir = targetProjectDir(root, realCwd);

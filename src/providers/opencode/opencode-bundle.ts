@@ -58,7 +58,7 @@ export async function importOpencodeBundle(ctx: ProviderContext, bundle: StateBu
   // OpenCode takes the project and directory from where it runs, so that place must exist.
   if (!isDirectory(opts.targetCwd)) {
     throw new HappierError('PATH_MISSING', `the target folder ${opts.targetCwd} does not exist`, {
-      hint: 'create it, or move the workspace with the session (--workspace)',
+      hint: 'hand off with --workspace to bring the folder along, or create it on the target first',
     });
   }
   const dbPath = opencodeDbPath(ctx.env, ctx.homeDir);

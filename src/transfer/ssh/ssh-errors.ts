@@ -14,8 +14,9 @@ export interface LoginContext {
   readonly target: string;
 }
 
+/** A name that does not resolve is a wrong address, not a machine that is off: HOST_UNRESOLVED. */
 export function offline(c: LoginContext, reason: OfflineReason, message: string, cause?: unknown): HappierError {
-  return new HappierError('MACHINE_OFFLINE', message, {
+  return new HappierError(reason === 'unknown-host' ? 'HOST_UNRESOLVED' : 'MACHINE_OFFLINE', message, {
     hint: offlineHint(c.host, reason),
     details: { reason, host: c.host.alias, machine: c.machine },
     cause,

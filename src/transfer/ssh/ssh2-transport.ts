@@ -121,8 +121,11 @@ function connectHop(
   const entries = parseKnownHosts(readKnownHostsFiles(khPath, e));
   let refusal: HappierError | undefined;
 
+  // With no key at all the handshake still runs: an unknown host key is what the user must
+  // settle first, and OpenSSH reports it first too.
   const auth = authMethods(hop, extraIdentity, e);
-  if (auth.length === 0) return Promise.reject(authFailed(login, 'no key to offer: no ssh-agent, no readable unencrypted key file'));
+  const noKey = (err: Error & { level?: string }) =>
+    auth.length === 0 && err.level === 'client-authentication' ? authFailed(login, 'no key to offer: no ssh-agent, no readable unencrypted key file', err) : null;
   const known = knownKeyTypes(entries, names);
   const config: ConnectConfig = {
     host: hop.hostName,
@@ -167,7 +170,7 @@ function connectHop(
       if (settled) return;
       settled = true;
       client.end();
-      reject(refusal ?? classify(login, err));
+      reject(refusal ?? noKey(err) ?? classify(login, err));
     });
     client.once('close', () => {
       if (settled) return;

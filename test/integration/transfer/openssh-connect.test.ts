@@ -194,7 +194,7 @@ describe('OpenSSH transport against real sshd servers', () => {
   it('says a name does not resolve without telling the user to switch the machine on', async () => {
     writeConfig(['Host lost', '  HostName nosuch.invalid']);
     const err = await rejectionOf(connectSsh({ target: 'lost', machineName: 'attic' }, env()));
-    expect(err.code).toBe('MACHINE_OFFLINE');
+    expect(err.code).toBe('HOST_UNRESOLVED');
     expect(err.details).toMatchObject({ reason: 'unknown-host', host: 'lost', machine: 'attic' });
     expect(err.message).toContain('nosuch.invalid');
     expect(err.hint).toContain('nosuch.invalid');

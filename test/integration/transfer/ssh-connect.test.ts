@@ -52,6 +52,18 @@ afterAll(async () => {
     again.close();
   });
 
+  it('with no key to log in with and an unknown host key, reports the host key first', async () => {
+    writeFileSync(knownHosts, '');
+    const target = `${peer.user}@127.0.0.1:${peer.port}`;
+    const unknown = await rejectionOf(connectSsh({ target }, env));
+    expect(unknown.code).toBe('HOST_KEY_UNKNOWN');
+    expect(unknown.hint).toContain('--accept-new-host-key');
+    writeFileSync(knownHosts, peer.knownHostsLine + '\n');
+    const noKey = await rejectionOf(connectSsh({ target }, env));
+    expect(noKey).toMatchObject({ code: 'SSH_FAILED', details: { reason: 'auth' } });
+    expect(noKey.hint).toContain('--identity FILE');
+  });
+
   it('refuses a changed host key even with --accept-new-host-key', async () => {
     const other = await startSshd();
     try {

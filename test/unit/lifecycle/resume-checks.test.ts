@@ -60,7 +60,7 @@ describe('resumeRefusal', () => {
     expect(refusal({ cwdExists: false })).toEqual({
       code: 'PATH_MISSING',
       message: `the session's directory ${session.cwd} no longer exists`,
-      hint: 'the provider resumes from that directory: restore it, or move the session there with `happier handoff`',
+      hint: `the provider reopens it only from that folder, which is gone on this machine: restore ${session.cwd} (or check it out there again), then \`happier resume ${session.id.slice(0, 8)}\`; \`happier session show ${session.id.slice(0, 8)}\` shows the path`,
       details: { path: session.cwd },
     });
   });

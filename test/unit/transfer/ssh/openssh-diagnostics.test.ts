@@ -99,7 +99,7 @@ describe('why a login failed', () => {
 
   it('a name that does not resolve is a DNS problem, not a machine that is off', () => {
     const err = classifyLoginFailure(`${banner}\nssh: Could not resolve hostname 10.0.0.7: Name or service not known`, ctx);
-    expect(err.code).toBe('MACHINE_OFFLINE');
+    expect(err.code).toBe('HOST_UNRESOLVED');
     expect(err.details).toMatchObject({ reason: 'unknown-host', host: 'desk', machine: 'desk-box' });
     expect(err.hint).toContain('does not resolve');
     expect(err.hint).not.toMatch(/is on\b/);
@@ -128,7 +128,7 @@ describe('why a login failed', () => {
       'Connection closed by UNKNOWN port 65535',
     ].join('\n');
     const err = classifyLoginFailure(log, { ...ctx, host: { ...ctx.host, proxyJump: ['bastion'] } });
-    expect(err.code).toBe('MACHINE_OFFLINE');
+    expect(err.code).toBe('HOST_UNRESOLVED');
     expect(err.details.reason).toBe('unknown-host');
     expect(err.message).toBe('the jump host (bastion) could not reach 10.0.0.7:2222: Name or service not known');
   });
