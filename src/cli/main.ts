@@ -3,6 +3,7 @@ import { HappierError } from '../domain/errors.js';
 import { processIO, type CliIO } from './cli-io.js';
 import { CliContext } from './context.js';
 import { errorEnvelope } from './output/json-envelope.js';
+import { ERROR_HINTS } from '../domain/error-hints.js';
 import { CANCEL_EXIT, isPromptCancel } from './prompt-cancel.js';
 import { reportFailure } from './report-failure.js';
 import { fastListOptions, runFastList } from './session-list-fast.js';
@@ -39,11 +40,9 @@ function report(ctx: CliContext, err: unknown): number {
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return 0;
     // commander has already printed its own `error:` line.
-    const usage = new HappierError('USAGE', err.message.replace(/^error: /, ''), {
-      hint: 'run `happier --help` for usage',
-    });
+    const usage = new HappierError('USAGE', err.message.replace(/^error: /, ''));
     if (ctx.json) ctx.out(errorEnvelope(ctx.kind, usage) + '\n');
-    else ctx.note('hint: add --help to a command to see its options');
+    else ctx.note(`hint: ${ERROR_HINTS.USAGE}`);
     return 2;
   }
   return reportFailure(ctx, err);

@@ -1,6 +1,7 @@
 import { HappierError, exitCodeFor, isHappierError } from '../domain/errors.js';
 import type { CliContext } from './context.js';
 import { errorEnvelope } from './output/json-envelope.js';
+import { hintFor } from '../domain/error-hints.js';
 
 /**
  * Turns a failure into what the user sees (the JSON envelope, or an `error:` line, the
@@ -9,9 +10,7 @@ import { errorEnvelope } from './output/json-envelope.js';
  */
 export function reportFailure(ctx: CliContext, err: unknown): number {
   const known = isHappierError(err) ? err : undefined;
-  const shown = known ?? new HappierError('INTERNAL', `unexpected failure: ${(err as Error)?.message ?? String(err)}`, {
-    hint: 'set HAPPIER_DEBUG=1 to see the stack trace, and please report it',
-  });
+  const shown = known ?? new HappierError('INTERNAL', `unexpected failure: ${(err as Error)?.message ?? String(err)}`);
   if (ctx.json) {
     ctx.out(errorEnvelope(ctx.kind, shown) + '\n');
   } else {
@@ -20,7 +19,7 @@ export function reportFailure(ctx: CliContext, err: unknown): number {
     if (Array.isArray(candidates)) {
       for (const c of candidates as { id: string; title: string }[]) ctx.note(`  ${c.id}  ${c.title}`);
     }
-    if (shown.hint) ctx.note(`hint: ${shown.hint}`);
+    ctx.note(`hint: ${hintFor(shown)}`);
   }
   if (ctx.io.env.HAPPIER_DEBUG === '1' && err instanceof Error && err.stack) ctx.note(err.stack);
   return known ? exitCodeFor(known.code) : 1;

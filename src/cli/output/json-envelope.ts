@@ -1,3 +1,4 @@
+import { hintFor } from '../../domain/error-hints.js';
 import type { HappierError } from '../../domain/errors.js';
 
 /** The one shape `--json` output takes, success or failure. */
@@ -26,6 +27,6 @@ export function errorEnvelope(kind: string, err: HappierError): string {
     v: 1,
     ok: false,
     kind,
-    error: { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}), ...err.details },
+    error: { code: err.code, message: err.message, hint: hintFor(err), ...err.details },
   });
 }

@@ -65,7 +65,7 @@ export function readAccountKey(home: string): Buffer | undefined {
   const key = Buffer.from(text.trim(), 'base64');
   if (key.length !== KEY_BYTES) {
     throw new HappierError('PROTOCOL', `the account key ${path} is damaged`, {
-      hint: 'run `happier server disconnect`, then join again with a link code from another machine',
+      hint: `restore ${path} from a backup, or run \`happier server disconnect\` and join again with a link code`,
     });
   }
   return key;

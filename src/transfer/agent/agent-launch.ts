@@ -247,7 +247,7 @@ function startOrProbe(channel: RemoteChannel, alias: string): Promise<Started> {
     void closed.then(() =>
       reject(
         new HappierError('PEER_INCOMPATIBLE', `the agent on ${alias} exited before it started: ${stderr.trim().split('\n').slice(-3).join(' ') || 'no output'}`, {
-          hint: 'set HAPPIER_DEBUG=1 and retry',
+          hint: `its last words are in the message; run \`happier agent --stdio\` on ${alias} to see them all, or set HAPPIER_DEBUG=1`,
           details: { reason: 'agent-exited' },
         }),
       ),
@@ -273,7 +273,7 @@ async function attachAgent(
     endpoint.peerHello,
     new Promise((_, reject) => {
       timer = setTimeout(
-        () => reject(new HappierError('PROTOCOL', `the agent on ${alias} did not say hello in time`, { hint: 'set HAPPIER_DEBUG=1 and retry' })),
+        () => reject(new HappierError('PROTOCOL', `the agent on ${alias} did not say hello in time`, { hint: `a login profile that prints or waits for input delays it: \`ssh ${alias} true\` should print nothing; HAPPIER_DEBUG=1 shows more` })),
         HELLO_TIMEOUT_MS,
       );
     }),
