@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { HappierError } from '../domain/errors.js';
 import type { CliContext } from './context.js';
 import { packageInfo } from './package-info.js';
+import { fitHelp } from './help-layout.js';
 import { sessionCommand } from './commands/session.js';
 import { settingsCommand } from './commands/settings.js';
 import { machineCommand } from './commands/machine.js';
@@ -36,6 +37,7 @@ export function buildProgram(ctx: CliContext): Command {
       writeOut: (s) => ctx.io.stdout.write(s),
       writeErr: (s) => ctx.io.stderr.write(s),
     });
+  fitHelp(program, ctx.io);
   program.hook('preAction', async (_root, action) => {
     ctx.kind = kindOf(action);
     // Handoffs a crash left open are finished or undone before commands that read ownership,
@@ -76,5 +78,6 @@ function propagate(cmd: Command, ctx: CliContext): void {
     writeOut: (s) => ctx.io.stdout.write(s),
     writeErr: (s) => ctx.io.stderr.write(s),
   });
+  fitHelp(cmd, ctx.io);
   for (const c of cmd.commands) propagate(c, ctx);
 }

@@ -1,13 +1,25 @@
 import { Command } from 'commander';
 import { doctorExitCode, type Finding } from '../../domain/doctor-finding.js';
+import { wrapLine } from '../../domain/text-wrap.js';
+import { outputWidth } from '../cli-io.js';
 import type { CliContext } from '../context.js';
 import { okEnvelope } from '../output/json-envelope.js';
 
 const MARK: Record<Finding['status'], string> = { ok: 'ok  ', warn: 'warn', fail: 'FAIL' };
 
-export function formatFindings(findings: readonly Finding[], paint: (status: Finding['status'], s: string) => string): string {
+/** Each finding on its own lines, wrapped to `width` under its mark (null: never wrapped). */
+export function formatFindings(
+  findings: readonly Finding[],
+  paint: (status: Finding['status'], s: string) => string,
+  width: number | null = null,
+): string {
+  const wrap = (text: string, hang: number) => (width === null ? [text] : wrapLine(text, width, hang));
   return findings
-    .map((f) => `${paint(f.status, MARK[f.status])}  ${f.check}: ${f.summary}${f.fix ? `\n      fix: ${f.fix}` : ''}\n`)
+    .map((f) => {
+      const [first, ...rest] = wrap(`${MARK[f.status]}  ${f.check}: ${f.summary}`, 6);
+      const fix = f.fix ? wrap(`      fix: ${f.fix}`, 11) : [];
+      return [paint(f.status, first!.slice(0, 4)) + first!.slice(4), ...rest, ...fix].join('\n') + '\n';
+    })
     .join('');
 }
 
@@ -25,7 +37,7 @@ export function doctorCommand(ctx: CliContext): Command {
       } else {
         const c = ctx.chalk;
         for (const f of fixed) ctx.out(`fixed handoff ${f.handoffId.slice(0, 8)} of ${f.sessionId.slice(0, 8)}: ${f.result} (${f.message})\n`);
-        ctx.out(formatFindings(findings, (s, t) => (s === 'ok' ? c.green(t) : s === 'warn' ? c.yellow(t) : c.red(t))));
+        ctx.out(formatFindings(findings, (s, t) => (s === 'ok' ? c.green(t) : s === 'warn' ? c.yellow(t) : c.red(t)), outputWidth(ctx.io)));
       }
       ctx.exitCode = code;
     });

@@ -3,6 +3,7 @@ import { HappierError } from '../../domain/errors.js';
 import { HANDOFF_PHASES } from '../../domain/handoff-journal.js';
 import type { HandoffFlags } from '../../domain/handoff-options.js';
 import type { HandoffEvent } from '../../handoff/handoff-coordinator.js';
+import { wrappedHelpText } from '../help-layout.js';
 import type { CliContext } from '../context.js';
 import { handoffDeps } from '../handoff-wiring.js';
 import { formatEvent, formatPlan, formatResult } from '../output/handoff-output.js';
@@ -48,9 +49,12 @@ export function handoffCommand(ctx: CliContext): Command {
     )
     .addHelpText(
       'after',
-      '\nPhases: preparing the target, moving the session state, resuming on the target, updating ownership.\n' +
+      wrappedHelpText(
+        ctx.io,
+        '\nPhases: preparing the target, moving the session state, resuming on the target, updating ownership.\n' +
         'A failure before ownership moves undoes the target and leaves the session here (restarted if it was running).\n' +
         'Interrupted handoffs are finished or undone by the next happier run, or with `happier handoff --recover <journal-id>`.',
+      ),
     )
     .action(async (selector: string | undefined, opts: HandoffOpts) => {
       if (opts.recover) return recover(ctx, opts.recover, !!(opts.json || opts.jsonl));

@@ -4,6 +4,7 @@ import { HappierError, isHappierError } from '../../domain/errors.js';
 import { checkOverridePath, isValidMachineName, MACHINE_KEYS, parseMachineKey, parseOverrideSpecs, type Machine, type MachineKey } from '../../domain/machine.js';
 import type { PeerConnector } from '../../transfer/peer-connector.js';
 import { outputWidth } from '../cli-io.js';
+import { wrappedHelpText } from '../help-layout.js';
 import type { CliContext } from '../context.js';
 import { okEnvelope } from '../output/json-envelope.js';
 import { machinePathLines, pathsJson } from '../output/machine-paths.js';
@@ -280,17 +281,17 @@ export function machineCommand(ctx: CliContext): Command {
     .option('--json', 'JSON envelope on stdout')
     .addHelpText(
       'after',
-      [
+      wrappedHelpText(ctx.io, [
         '',
-        'The path wins over what the probe finds on the peer\'s login PATH, from the next',
-        'connection on: node runs the agent, happier serves it, tmux and the providers run in',
-        'its panes, shell is the login shell the agent starts through.',
+        'The path wins over what the probe finds on the peer\'s login PATH, from the next ' +
+          'connection on: node runs the agent, happier serves it, tmux and the providers run in ' +
+          'its panes, shell is the login shell the agent starts through.',
         '',
         'Examples:',
         '  happier machine set desk node /opt/node-22/bin/node',
         '  happier machine set desk shell /usr/bin/zsh',
         '  happier machine set desk node --unset',
-      ].join('\n'),
+      ].join('\n')),
     )
     .action(async (name: string, rawKey: string, path: string | undefined, opts: { unset?: boolean; json?: boolean }) => {
       const key = parseMachineKey(rawKey);

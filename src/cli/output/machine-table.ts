@@ -28,8 +28,12 @@ export interface MachineStatus {
 
 export const MACHINE_COLUMNS = ['NAME', 'TARGET', 'STATUS', 'LATENCY', 'VERSION', 'PROVIDERS'] as const;
 
-/** How each column gives way in a narrow terminal (table-layout.ts); the name never goes. */
+/**
+ * How each column gives way in a narrow terminal (table-layout.ts). The name never goes;
+ * only a name longer than 20 columns (a long hostname) is ever cut.
+ */
 export const MACHINE_COLUMN_FIT: Readonly<Record<string, Omit<Column, 'header'>>> = {
+  NAME: { shrink: 'end', minWidth: 20 },
   TARGET: { shrink: 'start', minWidth: 10, drop: 4 },
   STATUS: { shrink: 'end', minWidth: 12 },
   LATENCY: { drop: 1 },
