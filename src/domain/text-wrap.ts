@@ -28,8 +28,10 @@ export function wrapLine(line: string, width: number, hang?: number): string[] {
       empty = false;
       continue;
     }
-    if (!empty) flush();
-    let rest = word;
+    // A word no line could hold is broken where it stands, not after an emptied line.
+    const unbreakable = textWidth(word) > width - pad.length;
+    if (!empty && !unbreakable) flush();
+    let rest: string = unbreakable && !empty ? piece : word;
     while (textWidth(current) + textWidth(rest) > width) {
       const [head, tail] = splitAt(rest, width - textWidth(current));
       current += head;
@@ -49,6 +51,18 @@ export function wrapText(text: string, width: number, hang?: number): string {
     .split('\n')
     .flatMap((l) => wrapLine(l, width, hang))
     .join('\n');
+}
+
+/**
+ * Wraps report lines such as `  source:    /a/path` or `note: …` so that each value
+ * continues under where it started (a line without a label, two columns in).
+ */
+export function wrapLabelled(lines: readonly string[], width: number | null): string[] {
+  if (width === null) return [...lines];
+  return lines.flatMap((l) => {
+    const label = /^\s*[^\s:]+:\s+/.exec(l);
+    return wrapLine(l, width, label ? label[0].length : l.length - l.trimStart().length + 2);
+  });
 }
 
 /** The longest head of `word` that fits `room` columns (at least one character). */

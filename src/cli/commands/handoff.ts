@@ -4,6 +4,8 @@ import { HANDOFF_PHASES } from '../../domain/handoff-journal.js';
 import type { HandoffFlags } from '../../domain/handoff-options.js';
 import type { HandoffEvent } from '../../handoff/handoff-coordinator.js';
 import { wrappedHelpText } from '../help-layout.js';
+import { wrapLabelled } from '../../domain/text-wrap.js';
+import { outputWidth } from '../cli-io.js';
 import type { CliContext } from '../context.js';
 import { handoffDeps } from '../handoff-wiring.js';
 import { formatEvent, formatPlan, formatResult } from '../output/handoff-output.js';
@@ -94,7 +96,7 @@ export function handoffCommand(ctx: CliContext): Command {
         }
         for (const n of result.plan.notes) ctx.note(`note: ${n}`);
         if (result.dryRun) {
-          ctx.out(formatPlan(result.plan).join('\n') + '\n');
+          ctx.out(wrapLabelled(formatPlan(result.plan), outputWidth(ctx.io)).join('\n') + '\n');
           return;
         }
         for (const w of result.warnings) ctx.note(`warning: ${w}`);

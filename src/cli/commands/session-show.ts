@@ -9,6 +9,7 @@ import { sanitize } from '../../domain/text-width.js';
 import { HappierError } from '../../domain/errors.js';
 import type { Transcript } from '../../providers/provider.js';
 import { outputWidth } from '../cli-io.js';
+import { wrapLine } from '../../domain/text-wrap.js';
 import { providerContext, tryLoadProvider } from '../direct-sessions.js';
 import { parseMessageCount } from '../message-count-option.js';
 import { formatMessagePreview, messageJson } from '../output/message-preview.js';
@@ -27,7 +28,7 @@ export function sessionShowCommand(ctx: CliContext): Command {
         ctx.out(okEnvelope('session_show', { session: sessionJson(view), ...extra }) + '\n');
         return;
       }
-      ctx.out(formatDetails(view, ctx.io.now()));
+      ctx.out(formatDetails(view, ctx.io.now(), outputWidth(ctx.io)));
       if (preview === undefined) return;
       if ('error' in preview) ctx.note(`note: no messages to show: ${preview.error.message}`);
       else if (preview.transcript.messages.length > 0) {
@@ -72,7 +73,7 @@ export async function resolveView(ctx: CliContext, selector: string): Promise<Se
   return viewSession(session, vctx);
 }
 
-function formatDetails(view: SessionView, now: Date): string {
+function formatDetails(view: SessionView, now: Date, width: number | null): string {
   const v = { ...view.session, ...view };
   const when = (iso: string) => `${iso} (${relativeTime(iso, now)})`;
   const owner = `${v.ownerMachineName ?? v.ownerMachineId}${v.ownedHere ? ' (this machine)' : ''}, epoch ${v.ownerEpoch}`;
@@ -92,5 +93,6 @@ function formatDetails(view: SessionView, now: Date): string {
     ['updated', when(v.updatedAt)],
     ['last activity', when(v.lastActivityAt)],
   ];
-  return rows.map(([k, val]) => `${k.padEnd(14)}${val}\n`).join('');
+  const lines = rows.map(([k, val]) => `${k.padEnd(14)}${val}`);
+  return lines.flatMap((l) => (width === null ? [l] : wrapLine(l, width, 14))).join('\n') + '\n';
 }

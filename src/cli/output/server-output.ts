@@ -15,7 +15,7 @@ export function formatPresenceTable(rows: readonly PresenceRow[], selfId: string
   const c = opts.chalk;
   return (
     formatTable(
-      [{ header: 'MACHINE' }, { header: 'STATE' }, { header: 'LAST SEEN', drop: 1 }, { header: 'SSH', shrink: 'end', minWidth: 8, drop: 2 }, { header: 'ID' }],
+      [{ header: 'MACHINE', shrink: 'end', minWidth: 20 }, { header: 'STATE' }, { header: 'LAST SEEN', drop: 1 }, { header: 'SSH', shrink: 'end', minWidth: 8, drop: 2 }, { header: 'ID' }],
       rows.map((m) => [
         sanitize(m.name) + (m.machineId === selfId ? ' (this)' : ''),
         m.online ? 'online' : 'offline',

@@ -11,7 +11,7 @@ const COLUMNS: readonly Column[] = [
   { header: 'ID' },
   { header: 'AGENT', drop: 3 },
   { header: 'UPDATED', drop: 2 },
-  { header: 'MACHINE' },
+  { header: 'MACHINE', shrink: 'end', minWidth: 20 },
   { header: 'ACTIVE', drop: 4 },
   { header: 'RESUME', drop: 5 },
   { header: 'TITLE', shrink: 'end', minWidth: 10 },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { helpItem, wrapLine, wrapText } from '../../../src/domain/text-wrap.js';
+import { helpItem, wrapLabelled, wrapLine, wrapText } from '../../../src/domain/text-wrap.js';
 import { textWidth } from '../../../src/domain/text-width.js';
 
 const widest = (s: string) => Math.max(...s.split('\n').map(textWidth));
@@ -27,7 +27,7 @@ describe('wrapping text to the terminal', () => {
   it('breaks a word wider than the room instead of overflowing', () => {
     const lines = wrapLine('at /home/someone/a/very/long/path/that/never/ends', 16, 2);
     expect(lines.map(textWidth).every((w) => w <= 16)).toBe(true);
-    expect(lines.map((l) => l.trim()).join('')).toBe('at/home/someone/a/very/long/path/that/never/ends');
+    expect(lines.map((l, i) => (i ? l.trimStart() : l)).join('')).toBe('at /home/someone/a/very/long/path/that/never/ends');
   });
 
   it('counts wide characters as two columns', () => {
@@ -70,5 +70,20 @@ describe('a help entry', () => {
 describe('wrapping keeps what is inside a line', () => {
   it('keeps runs of spaces between words', () => {
     expect(wrapLine('ok    ssh: OpenSSH transport at /usr/bin/ssh', 30, 6)).toEqual(['ok    ssh: OpenSSH transport', '      at /usr/bin/ssh']);
+  });
+});
+
+describe('wrapping labelled report lines', () => {
+  it('continues a value under where it started', () => {
+    expect(wrapLabelled(['  source:    /home/me/src/app/packages/web', '  note: the workspace stays here'], 30)).toEqual([
+      '  source:    /home/me/src/app/',
+      '             packages/web',
+      '  note: the workspace stays',
+      '        here',
+    ]);
+  });
+
+  it('leaves lines alone without a width', () => {
+    expect(wrapLabelled(['a'.repeat(200)], null)).toEqual(['a'.repeat(200)]);
   });
 });
