@@ -93,13 +93,32 @@ export class CliContext {
   /** Everything needed to turn stored sessions into views; asks tmux only if some session could be live. */
   async viewContext(sessions: readonly Session[]): Promise<ViewContext> {
     const store = await this.store();
+    const [liveTmux, withoutConversation] = await Promise.all([this.liveTmux(sessions), this.withoutConversation(sessions)]);
     return {
       settings: store.settings.settings(),
       selfMachineId: store.registry.machineId,
       machineNames: store.machines.names(),
-      liveTmux: await this.liveTmux(sessions),
+      liveTmux,
       reachableMachines: store.machines.sshReachableIds(),
+      withoutConversation,
     };
+  }
+
+  /** This machine's sessions whose provider has no conversation on disk yet, looked for once per provider. */
+  async withoutConversation(sessions: readonly Session[]): Promise<ReadonlySet<string>> {
+    const [store, { sessionsWithoutConversation }, { ConversationsSeenRepo }, { loadProvider }, { nodeProcessRunner }] = await Promise.all([
+      this.store(),
+      import('../lifecycle/conversation-presence.js'),
+      import('../store/conversations-seen-repo.js'),
+      import('../providers/all-providers.js'),
+      import('../../shell/node-process-runner.js'),
+    ]);
+    return sessionsWithoutConversation(sessions, {
+      selfMachineId: store.registry.machineId,
+      seen: new ConversationsSeenRepo(store.registry, () => this.io.now()),
+      providerContext: { env: this.io.env, homeDir: this.io.homeDir, runner: nodeProcessRunner },
+      loadProvider,
+    });
   }
 
   out(text: string): void {

@@ -44,6 +44,7 @@ export async function lifecycleDeps(ctx: CliContext): Promise<LifecycleDeps> {
       await assertStillOwner(store.registry, env, session.id, session.ownerEpoch);
     },
     loadProvider,
+    withoutConversation: (sessions) => ctx.withoutConversation(sessions),
     findNewSession,
     providerContext,
     runner: nodeProcessRunner,

@@ -8,6 +8,7 @@ export const ERROR_DESCRIPTIONS: Readonly<Record<string, string>> = {
   ARCHIVED: 'the session is archived; unarchive it first',
   ALREADY_ACTIVE: 'the session is running; attach to it instead',
   NOT_RESUMABLE: 'the session cannot be resumed; `reason` says why (off, unsupported, disabled, missing-id)',
+  NOTHING_TO_RESUME: 'the session never got a first message, so its provider has no conversation to reopen (RESUME no(empty))',
   PATH_MISSING: "the session's working directory no longer exists",
   MACHINE_OFFLINE: 'the machine could not be reached',
   HOST_UNRESOLVED: "the machine's address does not resolve to an IP address (its HostName, DNS or /etc/hosts)",

@@ -27,6 +27,11 @@ export interface ViewContext {
   readonly liveTmux: LiveTmux;
   /** Other machines a send can reach: an ssh target is known, or the sync server says they are online. */
   readonly reachableMachines: ReadonlySet<string>;
+  /**
+   * Sessions of this machine whose provider has no conversation on disk yet (no first
+   * message). Absent when nobody looked: then every recorded vendor id counts as one.
+   */
+  readonly withoutConversation?: ReadonlySet<string>;
 }
 
 export function isActive(s: Session, selfMachineId: string, live: LiveTmux): boolean {
@@ -36,7 +41,7 @@ export function isActive(s: Session, selfMachineId: string, live: LiveTmux): boo
 
 export function viewSession(s: Session, ctx: ViewContext): SessionView {
   const active = isActive(s, ctx.selfMachineId, ctx.liveTmux);
-  const resume = resumeEligibility(s, ctx.settings);
+  const resume = resumeEligibility(s, ctx.settings, !ctx.withoutConversation?.has(s.id));
   const ownedHere = s.ownerMachineId === ctx.selfMachineId;
   return {
     session: s,

@@ -46,6 +46,8 @@ export interface LifecycleDeps {
    */
   readonly confirmOwnership: (session: Session) => Promise<void>;
   readonly loadProvider: (agent: Agent) => Promise<Provider>;
+  /** Which of these sessions have no conversation on disk yet (conversation-presence.ts). */
+  readonly withoutConversation: (sessions: readonly Session[]) => Promise<ReadonlySet<string>>;
   readonly findNewSession: NewSessionFinder;
   readonly providerContext: ProviderContext;
   /** Runs tmux (and nothing interactive). */

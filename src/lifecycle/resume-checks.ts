@@ -1,5 +1,5 @@
 import { HappierError } from '../domain/errors.js';
-import { explainResumeBlock, resumeEligibility } from '../domain/resume-eligibility.js';
+import { explainResumeBlock, resumeEligibility, type ResumeBlock } from '../domain/resume-eligibility.js';
 import type { Session } from '../domain/session.js';
 import type { Settings } from '../domain/settings.js';
 import { sshHappierLine } from '../../shell/ssh-line.js';
@@ -11,6 +11,8 @@ export interface ResumeFacts {
   readonly active: boolean;
   readonly settings: Settings;
   readonly cwdExists: boolean;
+  /** Whether the provider has the conversation on disk (see conversation-presence). */
+  readonly hasConversation: boolean;
 }
 
 /**
@@ -31,8 +33,9 @@ export function resumeRefusal(f: ResumeFacts): HappierError | null {
       hint: `happier attach ${short}`,
     });
   }
-  const eligibility = resumeEligibility(s, f.settings);
+  const eligibility = resumeEligibility(s, f.settings, f.hasConversation);
   if (eligibility.status === 'no') {
+    if (eligibility.reason === 'empty') return nothingToResume(s);
     return new HappierError('NOT_RESUMABLE', `session ${short} cannot be resumed: ${explainResumeBlock(eligibility.reason)}`, {
       hint: resumeHint(s, eligibility.reason),
       details: { reason: eligibility.reason },
@@ -48,8 +51,21 @@ export function resumeRefusal(f: ResumeFacts): HappierError | null {
   return null;
 }
 
-function resumeHint(s: Session, reason: 'off' | 'unsupported' | 'disabled' | 'missing-id'): string {
+/**
+ * The provider was started but never given a first message, so it wrote no conversation:
+ * its own resume would only say "No conversation found".
+ */
+export function nothingToResume(s: Session): HappierError {
+  return new HappierError('NOTHING_TO_RESUME', 'nothing to resume yet: the session never got a first message', {
+    hint: `start a new session with \`happier new --agent ${s.agent}\` and give it a first message`,
+    details: { reason: 'empty' },
+  });
+}
+
+function resumeHint(s: Session, reason: Exclude<ResumeBlock, 'empty'>): string {
   switch (reason) {
+    case 'archived':
+      return `bring it back with \`happier session unarchive ${s.id.slice(0, 8)}\` first`;
     case 'off':
       return `turn the backend on with \`happier settings set backends.${s.agent}.enabled true\``;
     case 'disabled':

@@ -24,6 +24,7 @@ export async function resumeRefusalOf(deps: LifecycleDeps, session: Session) {
     active: await isRunning(deps, session),
     settings: deps.settings.settings(),
     cwdExists: deps.isDirectory(session.cwd),
+    hasConversation: !(await deps.withoutConversation([session])).has(session.id),
   });
 }
 

@@ -74,6 +74,12 @@ export interface ImportResult {
   readonly writtenPaths: readonly string[];
 }
 
+/** A session whose conversation a provider is asked about: its id, and the cwd it resumes from. */
+export interface ConversationSubject {
+  readonly vendorSessionId: string;
+  readonly cwd: string;
+}
+
 export interface Provider {
   readonly agent: Agent;
   /** The provider's data root on this machine. */
@@ -96,6 +102,12 @@ export interface Provider {
    */
   liveClaims?(ctx: ProviderContext, vendorSessionId: string): number[];
   readTranscript(ctx: ProviderContext, vendorSessionId: string, opts?: { lastMessages?: number }): Promise<Transcript>;
+  /**
+   * Whether the provider has each conversation on disk where its own resume looks, by
+   * vendor id: true found, false not there (it never got a first message). An id left out
+   * could not be checked (a database that is locked, say), and counts as there.
+   */
+  conversationsOnDisk(ctx: ProviderContext, subjects: readonly ConversationSubject[]): Promise<ReadonlyMap<string, boolean>>;
 
   /** A new session. Claude is given its id up front (`--session-id`); others report it later. */
   launchCommand(ctx: ProviderContext, opts: { cwd: string; vendorSessionId?: string; extraArgs?: readonly string[] }): LaunchSpec;

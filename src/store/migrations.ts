@@ -121,6 +121,17 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    sql: `
+      CREATE TABLE conversations_seen (
+        agent TEXT NOT NULL,
+        vendor_session_id TEXT NOT NULL,
+        seen_at TEXT NOT NULL,
+        PRIMARY KEY (agent, vendor_session_id)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -38,6 +38,8 @@ export interface BrowserHost {
   };
   readonly runner: ProcessRunner;
   liveTmux(sessions: readonly Session[]): Promise<LiveTmux>;
+  /** This machine's sessions with no conversation on disk yet (RESUME no(empty)); absent: not looked for. */
+  withoutConversation?(sessions: readonly Session[]): Promise<ReadonlySet<string>>;
   /** The same online check as `happier machine list`; absent when this build has none. */
   checkMachines?(machines: readonly Machine[]): Promise<Map<string, MachineStatus>>;
   /** The session lifecycle's world, wired as the CLI wires it. */
@@ -70,7 +72,15 @@ export function coreServices(host: BrowserHost): BrowserServices {
 
   const loadSessions = async () => {
     const sessions = store.sessions.list({ archived: 'all' });
-    const ctx = { settings: store.settings.settings(), selfMachineId, machineNames: store.machines.names(), liveTmux: await host.liveTmux(sessions), reachableMachines: store.machines.sshReachableIds() };
+    const [liveTmux, withoutConversation] = await Promise.all([host.liveTmux(sessions), host.withoutConversation?.(sessions)]);
+    const ctx = {
+      settings: store.settings.settings(),
+      selfMachineId,
+      machineNames: store.machines.names(),
+      liveTmux,
+      reachableMachines: store.machines.sshReachableIds(),
+      ...(withoutConversation ? { withoutConversation } : {}),
+    };
     return sessions.map((s) => sessionRow(viewSession(s, ctx)));
   };
 

@@ -28,6 +28,7 @@ export async function browseOrList(ctx: CliContext): Promise<void> {
         store,
         runner: nodeProcessRunner,
         liveTmux: (sessions) => ctx.liveTmux(sessions),
+        withoutConversation: (sessions) => ctx.withoutConversation(sessions),
         checkMachines: (machines) => checkMachines(ctx, machines),
         lifecycleDeps: async () => (await import('../lifecycle-wiring.js')).lifecycleDeps(ctx),
         scanDirect: async () => {

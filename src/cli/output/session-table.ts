@@ -36,7 +36,8 @@ export function formatSessionTable(views: readonly SessionView[], opts: TableOpt
     relativeTime(s.updatedAt, opts.now),
     v.active ? 'yes' : v.ownedHere ? 'no' : `@${v.ownerMachineName ?? 'elsewhere'}`,
     resumeLabel(v.resume),
-    sanitize(s.title) || '(untitled)',
+    // Title shrinks from its end, so the mark stays in sight, as in the browser.
+    (s.archived ? '[archived] ' : '') + (sanitize(s.title) || '(untitled)'),
     sanitize(tildePath(s.cwd, opts.home)),
   ]);
   const c = opts.chalk;

@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claudeSlug } from '../../../src/providers/claude/claude-slug.js';
 import { MachinesRepo } from '../../../src/store/machines-repo.js';
 import { openRegistry } from '../../../src/store/registry.js';
 import { SessionsRepo } from '../../../src/store/sessions-repo.js';
@@ -87,6 +88,14 @@ const ids = {
   elsewhere: 'aaaa0004-0000-4000-8000-000000000004',
 };
 
+/** Types a first message into the session's pane, as a user would, and waits until happier sees its conversation. */
+async function firstMessage(tmuxSession: string, id: string) {
+  await waitFor('the prompt', () => tmux(sock, 'capture-pane', '-p', '-t', `=${tmuxSession}:`).includes('? for shortcuts'));
+  tmux(sock, 'send-keys', '-t', `=${tmuxSession}:`, '-l', 'hello there');
+  tmux(sock, 'send-keys', '-t', `=${tmuxSession}:`, 'Enter');
+  await waitFor('the conversation on disk', async () => (await show(id)).resume.status === 'yes');
+}
+
 async function startClaude(extra: Record<string, string> = {}, args: string[] = []) {
   const r = await json(['new', '--detached', '--cwd', project, ...args], extra);
   expect(r.code, r.stderr).toBe(0);
@@ -102,7 +111,12 @@ beforeAll(() => {
   new MachinesRepo(reg).upsert({ id: 'm-build', name: 'build-box', sshTarget: 'dev@build.lan', identityFile: null, isSelf: false, createdAt: '2026-11-01T00:00:00.000Z' });
   sessions.insert(makeSession({ id: ids.noVendor, ownerMachineId: own, vendorSessionId: null, cwd: project }));
   sessions.insert(makeSession({ id: ids.codexMcp, ownerMachineId: own, agent: 'codex', backend: 'mcp', cwd: project }));
-  sessions.insert(makeSession({ id: ids.goneCwd, ownerMachineId: own, cwd: join(dir.path, 'deleted') }));
+  const gone = makeSession({ id: ids.goneCwd, ownerMachineId: own, cwd: join(dir.path, 'deleted') });
+  sessions.insert(gone);
+  // Its conversation is still on disk; only the folder it ran in is gone.
+  const goneProject = join(dir.path, '.claude', 'projects', claudeSlug(gone.cwd));
+  mkdirSync(goneProject, { recursive: true });
+  writeFileSync(join(goneProject, `${gone.vendorSessionId}.jsonl`), JSON.stringify({ type: 'user', sessionId: gone.vendorSessionId, message: { role: 'user', content: 'hi' } }) + '\n');
   sessions.insert(makeSession({ id: ids.elsewhere, ownerMachineId: 'm-build', cwd: project }));
   reg.close();
 });
@@ -121,7 +135,8 @@ describe('happier new', () => {
     const awkward = ['two words', `it's "quoted"`, '$HOME $(id) `id`', 'ends;', ';', 'a\\;', 'line\nbreak', '#{pane_id}', '--', ''];
     first = await startClaude({ FAKE_MARKER: 'from happier' }, ['--title', 'fix the parser', '--', ...awkward]);
     const s = first.session;
-    expect(s).toMatchObject({ agent: 'claude', backend: 'cli', title: 'fix the parser', cwd: project, active: true, resume: { status: 'yes' } });
+    // Claude has the id, but no conversation until the first message.
+    expect(s).toMatchObject({ agent: 'claude', backend: 'cli', title: 'fix the parser', cwd: project, active: true, resume: { status: 'no', reason: 'empty' } });
     expect(s.vendorSessionId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(s.vendorSessionId).not.toBe(s.id);
     expect(first.tmuxSession).toBe(`happier-${s.id.slice(0, 8)}`);
@@ -140,7 +155,13 @@ describe('happier new', () => {
     const active = (await json(['session', 'list', '--active'])).body.data.sessions.map((s: { id: string }) => s.id);
     expect(active).toEqual([first.session.id]);
     const table = await run(['session', 'list']);
-    expect(table.stdout.split('\n').find((l) => l.startsWith(first.session.id.slice(0, 8)))).toMatch(/\byes\s+yes\b/);
+    expect(table.stdout.split('\n').find((l) => l.startsWith(first.session.id.slice(0, 8)))).toMatch(/\byes\s+no\(empty\)\s/);
+  });
+
+  it('RESUME turns yes once the provider has the first message', async () => {
+    await firstMessage(first.tmuxSession, first.session.id);
+    const table = await run(['session', 'list']);
+    expect(table.stdout.split('\n').find((l) => l.startsWith(first.session.id.slice(0, 8)))).toMatch(/\byes\s+yes\s/);
   });
 
   it('attaches from a plain terminal (a pane of another tmux server) with attach-session', async () => {
@@ -285,6 +306,32 @@ describe('happier resume refusals', () => {
     const disabled = await json(['new', '--detached']);
     expect(disabled.body.error).toMatchObject({ code: 'BACKEND_DISABLED', hint: 'turn it on with `happier settings set backends.claude.enabled true`' });
     await run(['settings', 'reset']);
+  });
+
+  it('NOTHING_TO_RESUME for a session that never got a first message, in list, show, resume and send', async () => {
+    const { session } = await startClaude();
+    await json(['stop', session.id]);
+    const short = session.id.slice(0, 8);
+    const listed = (await json(['session', 'list'])).body.data.sessions.find((s: { id: string }) => s.id === session.id);
+    expect(listed).toMatchObject({ active: false, resume: { status: 'no', reason: 'empty' }, input: { state: 'disabled', reason: 'not-resumable:empty' } });
+    const table = await run(['session', 'list']);
+    expect(table.stdout.split('\n').find((l) => l.startsWith(short))).toMatch(/\bno\s+no\(empty\)\s/);
+    expect((await json(['session', 'list', '--resumable'])).body.data.sessions.map((s: { id: string }) => s.id)).not.toContain(session.id);
+    expect((await run(['session', 'show', session.id])).stdout).toMatch(/no\(empty\): the session never got a first message/);
+
+    const launched = launches().length;
+    const text = await run(['resume', short]);
+    expect(text.code).toBe(1);
+    expect(text.stderr).toBe(
+      'error: nothing to resume yet: the session never got a first message\n' +
+        'hint: start a new session with `happier new --agent claude` and give it a first message\n',
+    );
+    expect(await refusal(session.id)).toMatchObject({ code: 'NOTHING_TO_RESUME', reason: 'empty' });
+    const send = await json(['send', short, 'hello?']);
+    expect(send.code).toBe(1);
+    expect(send.body.error).toMatchObject({ code: 'NOTHING_TO_RESUME', message: 'nothing to resume yet: the session never got a first message' });
+    expect(launches()).toHaveLength(launched);
+    expect(tmuxSessions()).not.toContain(`happier-${short}`);
   });
 
   it('PATH_MISSING', async () => {

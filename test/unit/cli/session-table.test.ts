@@ -26,6 +26,16 @@ describe('session table', () => {
     expect(lines[2]).toMatch(/^aaaa1111-9\s+claude\s+2d ago\s+no\s+no\(missing-id\)\s+second\s+\/srv\/x$/);
   });
 
+  it('marks archived rows, and says no(archived) and no(empty) in RESUME', () => {
+    const more = [
+      makeSession({ id: 'bbbb2222-0000-4000-8000-000000000003', title: 'old work', cwd: '/srv/y', archived: true }),
+      makeSession({ id: 'cccc3333-0000-4000-8000-000000000004', title: 'never asked', cwd: '/srv/z' }),
+    ].map((s) => viewSession(s, { ...ctx, withoutConversation: new Set(['cccc3333-0000-4000-8000-000000000004']) }));
+    const lines = formatSessionTable(more, { now, width: 80, home: '/home/dev', chalk: makeChalk(false) }).trimEnd().split('\n');
+    expect(lines[1]).toMatch(/^bbbb\S*\s+claude\s+\S+ ago\s+no\s+no\(archived\)\s+\[archived\] old work\s+\/srv\/y$/);
+    expect(lines[2]).toMatch(/^cccc\S*\s+claude\s+\S+ ago\s+no\s+no\(empty\)\s+never asked\s+\/srv\/z$/);
+  });
+
   it('fits the width given, cutting title and path with …', () => {
     const out = formatSessionTable(views, { now, width: 80, home: '/home/dev', chalk: makeChalk(false) });
     for (const l of out.trimEnd().split('\n')) expect(textWidth(l)).toBeLessThanOrEqual(80);

@@ -39,6 +39,20 @@ describe('resume eligibility (the RESUME column)', () => {
     expect(resumeLabel(resumeEligibility({ ...claude, vendorSessionId: null }, DEFAULT_SETTINGS))).toBe('no(missing-id)');
   });
 
+  it('is no(empty) when the provider has no conversation on disk yet, after every other reason', () => {
+    expect(resumeLabel(resumeEligibility(claude, DEFAULT_SETTINGS, false))).toBe('no(empty)');
+    expect(resumeEligibility({ ...claude, vendorSessionId: null }, DEFAULT_SETTINGS, false)).toEqual({ status: 'no', reason: 'missing-id' });
+    const s = withSettings({ 'backends.claude.resume': false });
+    expect(resumeEligibility(claude, s, false)).toEqual({ status: 'no', reason: 'disabled' });
+  });
+
+  it('is no(archived) for an archived session, before every other reason', () => {
+    const s = withSettings({ 'backends.claude.enabled': false });
+    expect(resumeLabel(resumeEligibility({ ...claude, archived: true }, s, false))).toBe('no(archived)');
+    expect(resumeLabel(resumeEligibility({ ...claude, archived: true }, DEFAULT_SETTINGS))).toBe('no(archived)');
+    expect(resumeLabel(resumeEligibility({ ...claude, archived: false }, DEFAULT_SETTINGS))).toBe('yes');
+  });
+
   it('only looks at the settings of the session\'s own provider', () => {
     const s = withSettings({ 'backends.opencode.enabled': false });
     expect(resumeEligibility(claude, s).status).toBe('yes');

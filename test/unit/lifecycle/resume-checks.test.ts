@@ -5,7 +5,7 @@ import { resumeRefusal, type ResumeFacts } from '../../../src/lifecycle/resume-c
 import { makeSession } from '../../helpers/session-factory.js';
 
 const session = makeSession({ id: '3f2a9c1e-0ffe-4a7b-9c2d-1e2f3a4b5c6d', ownerMachineId: 'self' });
-const ok: ResumeFacts = { session, selfMachineId: 'self', owner: null, active: false, settings: DEFAULT_SETTINGS, cwdExists: true };
+const ok: ResumeFacts = { session, selfMachineId: 'self', owner: null, active: false, settings: DEFAULT_SETTINGS, cwdExists: true, hasConversation: true };
 
 function refusal(over: Partial<ResumeFacts>) {
   const err = resumeRefusal({ ...ok, ...over });
@@ -54,6 +54,20 @@ describe('resumeRefusal', () => {
     const r = refusal({ settings: resolveSettings(new Map(Object.entries(stored))), session: { ...session, ...change } });
     expect(r.code).toBe('NOT_RESUMABLE');
     expect(r.details).toEqual({ reason });
+  });
+
+  it('says there is nothing to resume when the provider never got a first message', () => {
+    expect(refusal({ hasConversation: false, cwdExists: false })).toEqual({
+      code: 'NOTHING_TO_RESUME',
+      message: 'nothing to resume yet: the session never got a first message',
+      hint: 'start a new session with `happier new --agent claude` and give it a first message',
+      details: { reason: 'empty' },
+    });
+  });
+
+  it('names the older reasons before an empty conversation', () => {
+    expect(refusal({ hasConversation: false, session: { ...session, vendorSessionId: null } })).toMatchObject({ code: 'NOT_RESUMABLE', details: { reason: 'missing-id' } });
+    expect(refusal({ hasConversation: false, active: true }).code).toBe('ALREADY_ACTIVE');
   });
 
   it('refuses when the cwd is gone', () => {
