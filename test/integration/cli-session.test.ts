@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claudeSlug } from '../../src/providers/claude/claude-slug.js';
 import { openRegistry, REGISTRY_FILE } from '../../src/store/registry.js';
 import { SessionsRepo } from '../../src/store/sessions-repo.js';
 import { makeSession } from '../helpers/session-factory.js';
@@ -35,6 +36,10 @@ beforeAll(async () => {
   repo.insert(makeSession({ id: ids.codexMcp, agent: 'codex', backend: 'mcp', title: 'codex on mcp', ownerMachineId: own, updatedAt: '2026-11-20T10:00:00.000Z' }));
   repo.insert(makeSession({ id: ids.archived, title: 'old work', archived: true, ownerMachineId: own }));
   reg.close();
+  // The first session has had its first message: Claude's transcript is on disk.
+  const project = join(dir.path, '.claude', 'projects', claudeSlug(join(dir.path, 'src/parser')));
+  mkdirSync(project, { recursive: true });
+  writeFileSync(join(project, '0b7c8f7e-1111-4222-8333-944455556666.jsonl'), JSON.stringify({ type: 'user', message: { role: 'user', content: 'hi' } }) + '\n');
 });
 afterAll(() => dir.cleanup());
 
@@ -80,6 +85,19 @@ describe('happier session list', () => {
     expect(await idsOf('--all')).toHaveLength(4);
     expect(await idsOf('--agent', 'codex')).toEqual([ids.codexMcp]);
     expect(await idsOf('--active')).toEqual([]);
+  });
+
+  it('--all marks archived rows, and their RESUME says archived (table and JSON)', async () => {
+    const table = await runHappier(['session', 'list', '--all'], { ...env, COLUMNS: '140' });
+    const row = table.stdout.split('\n').find((l) => l.startsWith('a4c41fed'))!;
+    expect(row).toMatch(/\bno\(archived\)\s+\[archived\] old work\s/);
+    expect(table.stdout.split('\n').filter((l) => l.includes('[archived]'))).toHaveLength(1);
+    const narrow = await runHappier(['session', 'list', '--all'], { ...env, COLUMNS: '80' });
+    for (const l of narrow.stdout.trimEnd().split('\n')) expect([...l].length).toBeLessThanOrEqual(80);
+    expect(narrow.stdout.split('\n').find((l) => l.startsWith('a4c41fed'))).toContain('no(archived)');
+    const all = (await json('session', 'list', '--all', '--json')).body.data.sessions;
+    expect(all.find((s: { id: string }) => s.id === ids.archived)).toMatchObject({ archived: true, resume: { status: 'no', reason: 'archived' }, input: { state: 'disabled', reason: 'archived' } });
+    expect(all.find((s: { id: string }) => s.id === ids.claude)).toMatchObject({ archived: false, resume: { status: 'yes' } });
   });
 
   it('--plain prints id, agent, state and path', async () => {
