@@ -105,6 +105,16 @@ describe('a session reached from shells with different environments', () => {
     expect(sessionsOn(socketB)).toEqual(['other']);
   });
 
+  it('takes a first message typed into its pane, so it has a conversation to resume', async () => {
+    const target = `=happier-${id.slice(0, 8)}:`;
+    await waitFor('the prompt', () => tmux(socketA, 'capture-pane', '-p', '-t', target).includes('? for shortcuts'));
+    tmux(socketA, 'send-keys', '-t', target, '-l', 'hello');
+    tmux(socketA, 'send-keys', '-t', target, 'Enter');
+    const resume = async () => (await json(['session', 'show', id], shellB)).body.data.session.resume.status;
+    for (const until = Date.now() + 8000; Date.now() < until && (await resume()) !== 'yes'; await sleep(100));
+    expect(await resume()).toBe('yes');
+  });
+
   it('stops it from that other shell', async () => {
     const r = await json(['stop', id], shellB);
     expect(r.body.data).toMatchObject({ id, stopped: true });

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claudeSlug } from '../../../src/providers/claude/claude-slug.js';
 import { openRegistry } from '../../../src/store/registry.js';
 import { SessionsRepo } from '../../../src/store/sessions-repo.js';
 import { findExecutable } from '../../../shell/find-executable.js';
@@ -37,8 +38,13 @@ beforeAll(() => {
   mkdirSync(project);
   mkdirSync(emptyBin);
   const reg = openRegistry(env.HAPPIER_HOME!, { machineName: 'laptop' });
-  existing = new SessionsRepo(reg).insert(makeSession({ ownerMachineId: reg.machineId, cwd: project })).id;
+  const session = new SessionsRepo(reg).insert(makeSession({ ownerMachineId: reg.machineId, cwd: project }));
+  existing = session.id;
   reg.close();
+  // It had its first message, so only the missing CLI stands in the way of a resume.
+  const folder = join(env.CLAUDE_CONFIG_DIR!, 'projects', claudeSlug(realpathSync(project)));
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, `${session.vendorSessionId}.jsonl`), JSON.stringify({ type: 'user', message: { role: 'user', content: 'hi' } }) + '\n');
 });
 
 afterAll(() => {
