@@ -58,7 +58,7 @@ export function claudeConversations(root: string, subjects: readonly Conversatio
 function projectFolder(folders: ReadonlySet<string>, cwd: string): string | null {
   let real = cwd;
   try {
-    real = realpathSync(cwd);
+    real = realpathSync.native(cwd);
   } catch {
     // a cwd that is gone: its recorded spelling is all there is
   }

@@ -50,7 +50,8 @@ export interface TwoMachines {
 
 /** A real Claude transcript (its secret word is TANGERINE-4417) under another id and cwd. */
 export function realClaudeTranscript(vendorId: string, cwd: string): string {
-  return readFileSync(REAL_CLAUDE, 'utf8').split(REAL_ID).join(vendorId).split('/home/dev/project').join(cwd);
+  // The cwd goes inside JSON strings, escaped as Claude writes it; a raw quote would break the lines.
+  return readFileSync(REAL_CLAUDE, 'utf8').split(REAL_ID).join(vendorId).split('/home/dev/project').join(JSON.stringify(cwd).slice(1, -1));
 }
 
 export async function twoMachines(prefix: string): Promise<TwoMachines> {
