@@ -106,18 +106,18 @@ export class CliContext {
 
   /** This machine's sessions whose provider has no conversation on disk yet, looked for once per provider. */
   async withoutConversation(sessions: readonly Session[]): Promise<ReadonlySet<string>> {
-    const [store, { sessionsWithoutConversation }, { ConversationsSeenRepo }, { loadProvider }, { nodeProcessRunner }] = await Promise.all([
+    const [store, { sessionsWithoutConversation }, { ConversationsSeenRepo }, { conversationCheck }, { nodeProcessRunner }] = await Promise.all([
       this.store(),
       import('../lifecycle/conversation-presence.js'),
       import('../store/conversations-seen-repo.js'),
-      import('../providers/all-providers.js'),
+      import('../providers/conversation-checks.js'),
       import('../../shell/node-process-runner.js'),
     ]);
     return sessionsWithoutConversation(sessions, {
       selfMachineId: store.registry.machineId,
       seen: new ConversationsSeenRepo(store.registry, () => this.io.now()),
       providerContext: { env: this.io.env, homeDir: this.io.homeDir, runner: nodeProcessRunner },
-      loadProvider,
+      conversationCheck,
     });
   }
 

@@ -1,6 +1,6 @@
 import type { Agent } from '../domain/agent.js';
 import type { Session } from '../domain/session.js';
-import type { Provider, ProviderContext } from '../providers/provider.js';
+import type { ConversationCheck, ProviderContext } from '../providers/provider.js';
 
 /** The conversations found on disk before, so they are not looked for again. */
 export interface ConversationsSeen {
@@ -12,7 +12,7 @@ export interface ConversationPresenceDeps {
   readonly selfMachineId: string;
   readonly seen: ConversationsSeen;
   readonly providerContext: ProviderContext;
-  readonly loadProvider: (agent: Agent) => Promise<Provider>;
+  readonly conversationCheck: (agent: Agent) => Promise<ConversationCheck>;
 }
 
 /**
@@ -39,8 +39,8 @@ export async function sessionsWithoutConversation(
     if (unknown.length === 0) continue;
     let found: ReadonlyMap<string, boolean>;
     try {
-      const provider = await deps.loadProvider(agent);
-      found = await provider.conversationsOnDisk(
+      const check = await deps.conversationCheck(agent);
+      found = await check(
         deps.providerContext,
         unknown.map((s) => ({ vendorSessionId: s.vendorSessionId!, cwd: s.cwd })),
       );

@@ -80,6 +80,14 @@ export interface ConversationSubject {
   readonly cwd: string;
 }
 
+/**
+ * Whether the provider has each conversation on disk where its own resume looks, by
+ * vendor id: true found, false not there (it never got a first message). An id left out
+ * could not be checked (a database that is locked, say), and counts as there. Each
+ * provider folder exports one as `conversationsOnDisk` from `<agent>-conversations.ts`.
+ */
+export type ConversationCheck = (ctx: ProviderContext, subjects: readonly ConversationSubject[]) => Promise<ReadonlyMap<string, boolean>>;
+
 export interface Provider {
   readonly agent: Agent;
   /** The provider's data root on this machine. */
@@ -102,12 +110,6 @@ export interface Provider {
    */
   liveClaims?(ctx: ProviderContext, vendorSessionId: string): number[];
   readTranscript(ctx: ProviderContext, vendorSessionId: string, opts?: { lastMessages?: number }): Promise<Transcript>;
-  /**
-   * Whether the provider has each conversation on disk where its own resume looks, by
-   * vendor id: true found, false not there (it never got a first message). An id left out
-   * could not be checked (a database that is locked, say), and counts as there.
-   */
-  conversationsOnDisk(ctx: ProviderContext, subjects: readonly ConversationSubject[]): Promise<ReadonlyMap<string, boolean>>;
 
   /** A new session. Claude is given its id up front (`--session-id`); others report it later. */
   launchCommand(ctx: ProviderContext, opts: { cwd: string; vendorSessionId?: string; extraArgs?: readonly string[] }): LaunchSpec;

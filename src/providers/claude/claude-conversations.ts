@@ -2,7 +2,8 @@ import { readdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasStringField } from '../jsonl/field-peek.js';
 import { readJsonlHead } from '../jsonl/jsonl-file.js';
-import type { ConversationSubject } from '../provider.js';
+import type { ConversationCheck, ConversationSubject } from '../provider.js';
+import { claudeRoot } from './claude-argv.js';
 import { claudeSlug } from './claude-slug.js';
 
 /** Attachment and snapshot records can come first; a first prompt is within this many. */
@@ -76,3 +77,5 @@ function hasUserTurn(path: string): boolean | undefined {
     return (err as NodeJS.ErrnoException).code === 'ENOENT' ? false : undefined;
   }
 }
+
+export const conversationsOnDisk: ConversationCheck = async (ctx, subjects) => claudeConversations(claudeRoot(ctx), subjects);

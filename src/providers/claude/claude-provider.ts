@@ -9,7 +9,6 @@ import {
 } from './claude-argv.js';
 import { exportClaudeBundle, importClaudeBundle } from './claude-bundle.js';
 import { discoverClaude } from './claude-discovery.js';
-import { claudeConversations } from './claude-conversations.js';
 import { claudeSessionClaims, findTranscript } from './claude-files.js';
 import { readClaudeTranscript, readClaudeTranscriptTail } from './claude-transcript.js';
 import { claudeExecutables } from './claude-executables.js';
@@ -31,7 +30,6 @@ export const claudeProvider: Provider = {
       ? readClaudeTranscript(file.path)
       : readClaudeTranscriptTail(file.path, opts.lastMessages);
   },
-  conversationsOnDisk: async (ctx, subjects) => claudeConversations(claudeRoot(ctx), subjects),
   launchCommand: claudeLaunchCommand,
   resumeCommand: claudeResumeCommand,
   exportBundle: async (ctx, vendorSessionId) => exportClaudeBundle(claudeRoot(ctx), vendorSessionId),

@@ -1,4 +1,5 @@
-import type { ConversationSubject } from '../provider.js';
+import type { ConversationCheck, ConversationSubject } from '../provider.js';
+import { codexRoot } from './codex-home.js';
 import { listRollouts } from './codex-files.js';
 
 /**
@@ -10,3 +11,5 @@ export function codexConversations(root: string, subjects: readonly Conversation
   const onDisk = new Set(listRollouts(root).map((r) => r.fileId));
   return new Map(subjects.map((s) => [s.vendorSessionId, onDisk.has(s.vendorSessionId.toLowerCase())]));
 }
+
+export const conversationsOnDisk: ConversationCheck = async (ctx, subjects) => codexConversations(codexRoot(ctx.env, ctx.homeDir), subjects);

@@ -1,7 +1,6 @@
 import type { Provider } from '../provider.js';
 import { codexLaunchSpec, codexResumeSpec } from './codex-argv.js';
 import { exportCodexBundle, importCodexBundle } from './codex-bundle.js';
-import { codexConversations } from './codex-conversations.js';
 import { discoverCodex } from './codex-discovery.js';
 import { codexBinary, codexRoot } from './codex-home.js';
 import { isCodexSessionId } from './codex-session-id.js';
@@ -21,7 +20,6 @@ export const codexProvider: Provider = {
   trust: codexTrust(),
   discover: (ctx, cache, opts?: { onProgress?: (done: number, total: number) => void }) => discoverCodex(codexRoot(ctx.env, ctx.homeDir), cache, opts),
   readTranscript: readCodexTranscript,
-  conversationsOnDisk: async (ctx, subjects) => codexConversations(codexRoot(ctx.env, ctx.homeDir), subjects),
   launchCommand: (ctx, opts) => codexLaunchSpec(codexBinary(ctx.env), opts),
   resumeCommand: (ctx, opts) => codexResumeSpec(codexBinary(ctx.env), opts),
   exportBundle: exportCodexBundle,

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ConversationSubject, ProviderContext } from '../provider.js';
+import type { ConversationCheck, ConversationSubject, ProviderContext } from '../provider.js';
 import { withOpencodeDb } from './opencode-db-access.js';
 import { opencodeDbPath, opencodeStorageDir } from './opencode-home.js';
 
@@ -30,3 +30,5 @@ function readdirOrEmpty(dir: string): string[] {
     return [];
   }
 }
+
+export const conversationsOnDisk: ConversationCheck = opencodeConversations;

@@ -2,7 +2,6 @@ import { HappierError } from '../../domain/errors.js';
 import type { Provider } from '../provider.js';
 import { opencodeLaunchSpec, opencodeResumeSpec } from './opencode-argv.js';
 import { exportOpencodeBundle, importOpencodeBundle } from './opencode-bundle.js';
-import { opencodeConversations } from './opencode-conversations.js';
 import { discoverOpencode } from './opencode-discovery.js';
 import { opencodeBinary, opencodeDataDir } from './opencode-home.js';
 import { isOpencodeSessionId } from './opencode-session-id.js';
@@ -30,7 +29,6 @@ export const opencodeProvider: Provider = {
     return found.sessions;
   },
   readTranscript: readOpencodeTranscript,
-  conversationsOnDisk: opencodeConversations,
   launchCommand: (ctx, opts) => opencodeLaunchSpec(opencodeBinary(ctx.env), opts),
   resumeCommand: (ctx, opts) => opencodeResumeSpec(opencodeBinary(ctx.env), opts),
   exportBundle: exportOpencodeBundle,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Agent } from '../../../src/domain/agent.js';
 import { sessionsWithoutConversation, type ConversationsSeen } from '../../../src/lifecycle/conversation-presence.js';
-import type { ConversationSubject, Provider } from '../../../src/providers/provider.js';
+import type { ConversationCheck, ConversationSubject } from '../../../src/providers/provider.js';
 import { makeSession } from '../../helpers/session-factory.js';
 
 function memorySeen(): ConversationsSeen & { all: Map<Agent, Set<string>> } {
@@ -20,14 +20,11 @@ function memorySeen(): ConversationsSeen & { all: Map<Agent, Set<string>> } {
 describe('sessionsWithoutConversation', () => {
   const asked: ConversationSubject[][] = [];
   const onDisk = new Set<string>();
-  const provider = {
-    agent: 'claude',
-    conversationsOnDisk: async (_ctx: unknown, subjects: readonly ConversationSubject[]) => {
-      asked.push([...subjects]);
-      return new Map(subjects.map((s) => [s.vendorSessionId, onDisk.has(s.vendorSessionId)]));
-    },
-  } as unknown as Provider;
-  const deps = (seen: ConversationsSeen) => ({ selfMachineId: 'self', seen, providerContext: {} as never, loadProvider: async () => provider });
+  const check: ConversationCheck = async (_ctx, subjects) => {
+    asked.push([...subjects]);
+    return new Map(subjects.map((s) => [s.vendorSessionId, onDisk.has(s.vendorSessionId)]));
+  };
+  const deps = (seen: ConversationsSeen) => ({ selfMachineId: 'self', seen, providerContext: {} as never, conversationCheck: async () => check });
 
   it('asks the provider once for this machine\'s live sessions with an id, and remembers the conversations found', async () => {
     asked.length = 0;
@@ -57,11 +54,13 @@ describe('sessionsWithoutConversation', () => {
 
   it('counts a session as having its conversation when the provider cannot tell', async () => {
     const s = makeSession({ ownerMachineId: 'self' });
-    const silent = { conversationsOnDisk: async () => new Map() } as unknown as Provider;
-    const failing = { conversationsOnDisk: async () => { throw new Error('EACCES'); } } as unknown as Provider;
-    for (const p of [silent, failing]) {
+    const silent: ConversationCheck = async () => new Map();
+    const failing: ConversationCheck = async () => {
+      throw new Error('EACCES');
+    };
+    for (const c of [silent, failing]) {
       const seen = memorySeen();
-      expect((await sessionsWithoutConversation([s], { ...deps(seen), loadProvider: async () => p })).size).toBe(0);
+      expect((await sessionsWithoutConversation([s], { ...deps(seen), conversationCheck: async () => c })).size).toBe(0);
       expect(seen.known('claude').size).toBe(0);
     }
   });
