@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ProcessRunner } from '../../src/domain/process-runner.js';
 import { HappierError } from '../../src/domain/errors.js';
-import { escapeTmuxArgument, escapeTmuxFormat } from './tmux-argv.js';
+import { escapeTmuxArgument, escapeTmuxFormat, statusLeft } from './tmux-argv.js';
 import { envFileArgv, writeEnvFile, type EnvFile } from './tmux-env-file.js';
 import { paneTarget, runTmux, type TmuxServer } from './tmux-server.js';
 
@@ -13,6 +13,8 @@ export interface TmuxLaunch {
   readonly argv: readonly string[];
   /** The pane's whole environment beyond what tmux sets itself (TMUX, TMUX_PANE). */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** The session's title, shown beside its name on the status line. */
+  readonly title?: string;
 }
 
 /**
@@ -32,6 +34,7 @@ export interface TmuxLaunch {
  *   session's window by exact name, never on the caller's "current" window.
  */
 export function newSessionArgs(launch: TmuxLaunch, envFile: string): string[] {
+  const status = statusLeft(launch.sessionName, launch.title ?? '');
   return [
     'new-session',
     '-d',
@@ -48,6 +51,18 @@ export function newSessionArgs(launch: TmuxLaunch, envFile: string): string[] {
     paneTarget(launch.sessionName),
     'remain-on-exit',
     'on',
+    ';',
+    'set-option',
+    '-t',
+    paneTarget(launch.sessionName),
+    'status-left',
+    escapeTmuxArgument(status.format),
+    ';',
+    'set-option',
+    '-t',
+    paneTarget(launch.sessionName),
+    'status-left-length',
+    String(status.length),
   ];
 }
 

@@ -17,7 +17,7 @@ import type { LifecycleDeps } from './lifecycle-deps.js';
  */
 export async function startProviderInTmux(
   deps: LifecycleDeps,
-  opts: { agent: Agent; sessionName: string; spec: LaunchSpec; label: string; hint: string },
+  opts: { agent: Agent; sessionName: string; title: string; spec: LaunchSpec; label: string; hint: string },
 ): Promise<TmuxTerminal> {
   const { runner, tmux } = deps;
   const env = { ...deps.env, ...opts.spec.env };
@@ -34,6 +34,7 @@ export async function startProviderInTmux(
 
   const envFile = await launchInTmux(runner, tmux, {
     sessionName: opts.sessionName,
+    title: opts.title,
     cwd: opts.spec.cwd,
     argv: [opts.spec.bin, ...opts.spec.args],
     env: withUtf8Locale(env, await installedLocales(runner)),

@@ -41,6 +41,7 @@ export async function resumeSession(deps: LifecycleDeps, selector: string): Prom
   const terminal = await startProviderInTmux(deps, {
       agent: session.agent,
     sessionName,
+    title: session.title,
     spec,
     label: `${session.agent} resume`,
     hint: `the session was left as it was; \`happier session show ${session.id.slice(0, 8)}\` shows what happier knows`,

@@ -75,6 +75,7 @@ export async function startNewSession(deps: LifecycleDeps, req: NewSessionReques
     terminal = await startProviderInTmux(deps, {
       agent: req.agent,
       sessionName,
+      title: req.title,
       spec,
       label: req.agent,
       hint: `check that \`${spec.bin}\` starts from ${req.cwd}; no session was created`,

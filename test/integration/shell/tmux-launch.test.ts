@@ -7,6 +7,7 @@ import { watchEarlyExit } from '../../../shell/tmux/tmux-early-exit.js';
 import { launchInTmux } from '../../../shell/tmux/tmux-launch.js';
 import { listPanes, liveSessionNames, type TmuxServer } from '../../../shell/tmux/tmux-server.js';
 import { tempDir } from '../../helpers/temp-dir.js';
+import { startPane } from '../../helpers/tmux-pane.js';
 
 const dir = tempDir('happier-tmux-');
 const server: TmuxServer = { bin: 'tmux', socket: join(dir.path, 'tmux.sock') };
@@ -102,5 +103,36 @@ describe('launching twice under one name', () => {
     const launch = { sessionName: 'happier-twice001', cwd: dir.path, argv: [recorder], env: { PATH: process.env.PATH, OUT: join(dir.path, 'twice.json') } };
     await launchInTmux(nodeProcessRunner, server, launch);
     await expect(launchInTmux(nodeProcessRunner, server, launch)).rejects.toMatchObject({ code: 'ALREADY_ACTIVE' });
+  });
+});
+
+describe("the status line of happier's tmux session", () => {
+  it('shows the whole happier-<shortid> and the title to a real client, where tmux cut it to `[happier-6`', async () => {
+    const title = 'fix the flaky login test in ünïcode';
+    await launchInTmux(nodeProcessRunner, server, {
+      sessionName: 'happier-6f00ba12',
+      cwd: dir.path,
+      argv: [recorder],
+      env: { PATH: process.env.PATH, OUT: join(dir.path, 'status.json') },
+      title,
+    });
+    const tmux = (...args: string[]) => execFileSync('tmux', ['-u', '-S', server.socket!, ...args], { encoding: 'utf8' }).replace(/\n$/, '');
+    const expanded = tmux('display-message', '-p', '-t', '=happier-6f00ba12:', '#{T:status-left}');
+    expect(expanded).toBe(`[happier-6f00ba12] ${title} `);
+    expect(Number(tmux('show-options', '-v', '-t', '=happier-6f00ba12:', 'status-left-length'))).toBeGreaterThanOrEqual([...expanded].length);
+    // Only this session's status line changes; the server's default stays tmux's own.
+    expect(tmux('show-options', '-gv', 'status-left-length')).toBe('10');
+
+    // A real client in an 80-column terminal (a pane of another tmux server) draws it.
+    const outer = startPane({ argv: ['tmux', '-u', '-S', server.socket!, 'attach', '-t', '=happier-6f00ba12:'], env: { LANG: 'C.UTF-8' }, cols: 80, rows: 10 });
+    try {
+      const screen = await outer.waitFor((s) => s.includes('[happier-6'));
+      const rows = screen.replace(/\n+$/, '').split('\n');
+      // The inner client's status line is the last row of its 10-row terminal.
+      expect(rows).toHaveLength(10);
+      expect(rows.at(-1)).toContain(`[happier-6f00ba12] ${title}`);
+    } finally {
+      outer.kill();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeTmuxArgument, escapeTmuxFormat, tmuxSessionName } from '../../../shell/tmux/tmux-argv.js';
+import { escapeTmuxArgument, escapeTmuxFormat, STATUS_TITLE_WIDTH, statusLeft, tmuxSessionName } from '../../../shell/tmux/tmux-argv.js';
 import { lastOutputLines } from '../../../shell/tmux/tmux-early-exit.js';
 import { envFileText } from '../../../shell/tmux/tmux-env-file.js';
 import { chooseUtf8Locale, withUtf8Locale } from '../../../shell/tmux/pane-locale.js';
@@ -27,9 +27,27 @@ describe('tmux argv', () => {
       '/run/h/env',
     );
     expect(args.slice(0, 7)).toEqual(['new-session', '-d', '-s', 'happier-3f2a9c1e', '-c', '/w/##1', '--']);
-    expect(args.slice(-11)).toEqual(['/run/h/env', 'claude', '--session-id', 'x\\;', ';', 'set-option', '-w', '-t', '=happier-3f2a9c1e:', 'remain-on-exit', 'on']);
+    const end = args.indexOf('remain-on-exit') + 2;
+    expect(args.slice(end - 11, end)).toEqual(['/run/h/env', 'claude', '--session-id', 'x\\;', ';', 'set-option', '-w', '-t', '=happier-3f2a9c1e:', 'remain-on-exit', 'on']);
     expect(args.join(' ')).not.toContain('sk-secret');
     expect(args).not.toContain('-e');
+  });
+
+  it('gives the session a status-left that holds its whole name and title', () => {
+    const args = newSessionArgs({ sessionName: 'happier-3f2a9c1e', cwd: '/w', argv: ['claude'], env: {}, title: 'fix #12 in the parser' }, '/run/h/env');
+    expect(args.slice(args.indexOf('remain-on-exit') + 2)).toEqual([
+      ';', 'set-option', '-t', '=happier-3f2a9c1e:', 'status-left', '[happier-3f2a9c1e] fix ##12 in the parser ',
+      ';', 'set-option', '-t', '=happier-3f2a9c1e:', 'status-left-length', '41',
+    ]);
+  });
+
+  it('cuts a long title and keeps control characters and wide text in their place', () => {
+    const s = statusLeft('happier-3f2a9c1e', `日本語 ${'x'.repeat(60)}\u001b[31m`);
+    expect(s.format.startsWith('[happier-3f2a9c1e] 日本語 xxx')).toBe(true);
+    expect(s.format).toMatch(/… $/);
+    expect(s.format).not.toContain('\u001b');
+    expect(s.length).toBe(19 + STATUS_TITLE_WIDTH + 1);
+    expect(statusLeft('happier-3f2a9c1e', '')).toEqual({ format: '[happier-3f2a9c1e] ', length: 19 });
   });
 
   it('writes the env file as sh assignments, quoted, without what tmux or the shell set', () => {
