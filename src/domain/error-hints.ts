@@ -11,6 +11,7 @@ export const ERROR_HINTS: Readonly<Record<ErrorCode, string>> = {
   ARCHIVED: 'bring it back first with `happier session unarchive <id>`',
   ALREADY_ACTIVE: 'it is running already: reconnect to it with `happier attach <id>`',
   NOT_RESUMABLE: '`happier session show <id>` says why it cannot resume; `happier new` starts a fresh one',
+  NOTHING_TO_RESUME: 'it never got a first message: `happier new` starts a session to give one (attach to it while it runs)',
   PATH_MISSING: "restore the session's folder on this machine; `happier session show <id>` shows its path",
   MACHINE_OFFLINE: 'check that the machine is on and its SSH server runs: `happier machine ping <name>`',
   HOST_UNRESOLVED: "the machine's name does not resolve: check its HostName in ~/.ssh/config, DNS, or /etc/hosts",
