@@ -18,7 +18,7 @@ export const ERROR_HINTS: Readonly<Record<ErrorCode, string>> = {
   MACHINE_UNKNOWN: 'add it with `happier machine add <name> <ssh-target>`; `happier machine list` shows the known ones',
   UNSUPPORTED_PROVIDER: 'use a provider that can do this: `happier new --agent claude`, or see `happier doctor`',
   UNSAFE_PATH: 'pick a project folder, not / or your home: --target-path <dir>, or --no-workspace',
-  CONFLICT: 'for a handoff, --conflict sibling puts it next to what is there, --yes replaces it',
+  CONFLICT: 'the message names what is already there: remove or rename it; a handoff takes --conflict sibling or --yes',
   PROVIDER_FAILED: "its words are quoted above; run the provider once yourself (e.g. `claude`) to see the rest",
   PROVIDER_MISSING: 'install the provider CLI with `npm i -g <package>`, or set HAPPIER_<AGENT>_BIN to its path',
   PAIRING_EXPIRED: 'codes live two minutes: make a new one with `happier pair issue <id>` on the issuing device',

@@ -62,7 +62,7 @@ export function unavailable(url: string, cause: unknown): HappierError {
   return new HappierError(
     'SERVER_UNAVAILABLE',
     timedOut ? `the sync server at ${url} did not answer in time` : `the sync server at ${url} is not reachable`,
-    { hint: 'start it or check the network; local commands keep working without it', cause },
+    { hint: 'start it with `happier server start` there, or check the URL and the network; local commands keep working without it', cause },
   );
 }
 
