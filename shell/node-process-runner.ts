@@ -15,7 +15,12 @@ export const nodeProcessRunner: ProcessRunner = {
       let stderr = '';
       child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
       child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-      if (opts.input !== undefined) child.stdin!.end(opts.input);
+      if (opts.input !== undefined) {
+        // A program that exits without reading its input (ssh that cannot connect) closes
+        // the pipe: EPIPE here is its business, and its exit code says what happened.
+        child.stdin!.on('error', () => {});
+        child.stdin!.end(opts.input);
+      }
       child.on('error', (err: NodeJS.ErrnoException) =>
         resolve({ code: err.code === 'ENOENT' ? 127 : 126, signal: null, stdout, stderr: stderr + err.message }),
       );

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../../src/domain/session.js';
+import { claudeSlug } from '../../../src/providers/claude/claude-slug.js';
 import { MachinesRepo } from '../../../src/store/machines-repo.js';
 import { openRegistry, REGISTRY_FILE } from '../../../src/store/registry.js';
 import { SessionsRepo } from '../../../src/store/sessions-repo.js';
@@ -64,6 +65,10 @@ beforeAll(async () => {
   const sessions = new SessionsRepo(reg);
   for (const x of Object.values(s)) sessions.insert(x);
   reg.close();
+  // Claude has a conversation for the session whose folder is gone, so the folder is what stops it.
+  const folder = join(home, '.claude', 'projects', claudeSlug(s.goneCwd!.cwd));
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, `${s.goneCwd!.vendorSessionId}.jsonl`), JSON.stringify({ type: 'user', message: { role: 'user', content: 'hi' } }) + '\n');
 });
 
 afterAll(async () => {
@@ -210,7 +215,8 @@ describe('machines over SSH', () => {
   });
 
   it('HOST_UNRESOLVED through ssh -T: a send to a session whose owner does not resolve', async () => {
-    const err = await fails(['send', s.lost!.id, 'hello'], {
+    // Longer than a pipe holds: ssh exits without reading it, and happier must not trip on that.
+    const err = await fails(['send', s.lost!.id, 'hello '.repeat(20_000)], {
       code: 'HOST_UNRESOLVED',
       hint: 'the name desk.invalid does not resolve: check its spelling (HostName for desk.invalid in your ssh config), DNS, or /etc/hosts',
     });
