@@ -46,6 +46,15 @@ export function decidePost(current: RelayRow | undefined, sender: string, target
   return status === 'taken' || status === 'done' ? { kind: 'keep' } : { kind: 'renew' };
 }
 
+/**
+ * A post that found the send taken or answered joined an earlier attempt that delivered
+ * it: this attempt sent nothing, so it reports a duplicate, as the owner does for a send
+ * id repeated over ssh.
+ */
+export function deliveredBefore(statusAtPost: RelayStatus): boolean {
+  return statusAtPost === 'taken' || statusAtPost === 'done';
+}
+
 export type TakeDecision = { readonly kind: 'take' } | { readonly kind: 'refuse'; readonly status: RelayStatus };
 
 /** Only the target takes a send, and only one that can still run. */

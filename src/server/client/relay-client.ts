@@ -1,7 +1,7 @@
 import { HappierError, type ErrorCode, ERROR_CODES } from '../../domain/errors.js';
 import type { SendRequest, SendResult } from '../../domain/message-send.js';
 import { openJson, sealJson } from '../e2e-envelope.js';
-import type { RelayStatus } from '../relay-rules.js';
+import { deliveredBefore, type RelayStatus } from '../relay-rules.js';
 import type { SyncClient } from './sync-client.js';
 
 /** How a relayed send stands on the server; `result` is sealed. */
@@ -78,13 +78,17 @@ export async function sendViaRelay(sync: SyncClient, ownerMachineId: string, req
   const self = sync.machineId;
   const key = sync.accountKey;
   const deadline = t.now() + t.timeoutMs;
-  const open = (v: RelayView) => answerToResult(openAnswer(key, v.result!, req.sendId, self, ownerMachineId));
   let view = await sync.http.post<RelayView>('/v1/relay', {
     sendId: req.sendId,
     targetMachineId: ownerMachineId,
     payload: sealRequest(key, req, self, ownerMachineId),
     ttlSec: Math.max(1, Math.min(3600, Math.ceil(t.timeoutMs / 1000))),
   });
+  const repeated = deliveredBefore(view.status);
+  const open = (v: RelayView): SendResult => {
+    const result = answerToResult(openAnswer(key, v.result!, req.sendId, self, ownerMachineId));
+    return repeated ? { ...result, delivery: 'duplicate' } : result;
+  };
   let nextPresence = 0;
   while (view.status !== 'done') {
     if (view.status !== 'taken' && t.now() >= nextPresence) {

@@ -163,7 +163,8 @@ describe('a send relayed from alpha to a session beta owns (no ssh between them)
     const retried = await withAlpha((sync) => sendViaRelay(sync, betaId, request(sendId, 'cut and retried')));
     expect(['pasted', 'duplicate']).toContain(retried.delivery);
     const again = await withAlpha((sync) => sendViaRelay(sync, betaId, request(sendId, 'cut and retried')));
-    expect(again.sendId).toBe(sendId);
+    // It joined a delivered send: nothing went in again, and it says so.
+    expect(again).toMatchObject({ sendId, delivery: 'duplicate' });
     await sleep(500);
     expect(turns().filter((t) => t === 'cut and retried')).toHaveLength(1);
   });
@@ -195,7 +196,7 @@ describe('the daemon after a crash or reboot, and disconnect', () => {
     expect(down.body.data.running).toBe(false);
     await sleep(3000);
     expect(await onlineOf('beta')).toBe(false);
-    // What the unit's ExecStart runs after a reboot; the stale pid file does not stop it.
+    // What a login script runs (server-daemon-reboot.test.ts boots from the unit itself); the stale pid file does not stop it.
     const started = await beta.run('server', 'daemon', 'start');
     expect(started.code, started.stderr).toBe(0);
     expect(started.stdout).toMatch(/^started the daemon \(pid \d+\)$/m);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decidePost, decideTake, decideWithdraw, relayStatus, type RelayRow } from '../../../src/server/relay-rules.js';
+import { decidePost, decideTake, deliveredBefore, decideWithdraw, relayStatus, type RelayRow } from '../../../src/server/relay-rules.js';
 
 const row = (over: Partial<RelayRow> = {}): RelayRow => ({
   senderMachineId: 'a',
@@ -26,6 +26,10 @@ describe('relay rules', () => {
     expect(decidePost(row({ withdrawnAt: 1 }), 'a', 'b', 2)).toEqual({ kind: 'renew' });
     expect(decidePost(row({ takenAt: 1 }), 'a', 'b', 2)).toEqual({ kind: 'keep' });
     expect(decidePost(row({ takenAt: 1, resultAt: 2 }), 'a', 'b', 3)).toEqual({ kind: 'keep' });
+  });
+
+  it('a post that finds the send taken or answered joined an earlier delivery; one still waiting did not', () => {
+    expect((['pending', 'taken', 'done', 'withdrawn', 'expired'] as const).filter(deliveredBefore)).toEqual(['taken', 'done']);
   });
 
   it('a send id used by another sender or for another target is a conflict', () => {
