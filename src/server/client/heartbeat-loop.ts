@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { heartbeatEveryMs } from '../../domain/heartbeat-interval.js';
 import { notConnected, type SyncClient } from './sync-client.js';
 
 export const DEFAULT_HEARTBEAT_MS = 10_000;
@@ -43,17 +44,24 @@ function oneConnection(
     let timer: NodeJS.Timeout | undefined;
     const stop = () => ws.close(1000, 'client stopping');
     opts.signal.addEventListener('abort', stop, { once: true });
+    const beat = () => ws.send(JSON.stringify({ type: 'heartbeat' }));
     ws.on('open', () => {
       opened = true;
-      const beat = () => ws.send(JSON.stringify({ type: 'heartbeat' }));
       timer = setInterval(beat, opts.intervalMs);
     });
     ws.on('message', (data) => {
+      let event: ServerEvent;
       try {
-        opts.onEvent(JSON.parse(String(data)) as ServerEvent);
+        event = JSON.parse(String(data)) as ServerEvent;
       } catch {
         // A message this version does not understand is not a reason to drop the connection.
+        return;
       }
+      if (event.type === 'hello') {
+        clearInterval(timer);
+        timer = setInterval(beat, heartbeatEveryMs(opts.intervalMs, event.offlineAfterMs));
+      }
+      opts.onEvent(event);
     });
     let unauthorized = false;
     ws.on('unexpected-response', (_req, res) => {
