@@ -125,6 +125,26 @@ function pathLines(s: MachineStatus, width: number | null): string[] {
   return machinePathLines(s.name, s.environment, s.overrides, { stale: s.status !== 'online', width });
 }
 
+function serverOnlyStatus(p: { machineId: string; name: string }): MachineStatus {
+  return {
+    id: p.machineId,
+    name: p.name,
+    target: null,
+    self: false,
+    status: 'offline',
+    reason: 'no-ssh-target',
+    message: `${p.name} is known through the sync server only; sends go through its daemon`,
+    latencyMs: null,
+    version: null,
+    node: null,
+    providers: [],
+    agent: null,
+    environment: null,
+    overrides: {},
+    paths: pathsJson(null, {}),
+  };
+}
+
 function publicStatus(s: MachineStatus & { error?: HappierError }): MachineStatus {
   const { error: _e, ...rest } = s;
   return rest;
@@ -151,7 +171,10 @@ export function machineCommand(ctx: CliContext): Command {
         const p = presence?.get(id);
         return p ? (p.online ? 'online' : 'offline') : null;
       };
-      const ordered = [...rows.filter((r) => r.self), ...rows.filter((r) => !r.self)].map(publicStatus);
+      // Machines of the account known only through the server have no ssh to probe, but their presence still shows.
+      const known = new Set(all.map((m) => m.id));
+      const serverOnly = [...(presence?.values() ?? [])].filter((p) => !known.has(p.machineId) && p.machineId !== store.registry.machineId).map(serverOnlyStatus);
+      const ordered = [...rows.filter((r) => r.self), ...rows.filter((r) => !r.self), ...serverOnly].map(publicStatus);
       if (opts.json) {
         const machines = presence ? ordered.map((m) => ({ ...m, presence: presenceOf(m.id) })) : ordered;
         ctx.out(okEnvelope(ctx.kind, { machines }) + '\n');

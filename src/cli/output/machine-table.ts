@@ -62,6 +62,8 @@ export function reasonText(reason: string | null): string {
       return 'host key unknown';
     case 'host-key-changed':
       return 'HOST KEY CHANGED';
+    case 'no-ssh-target':
+      return 'no ssh target';
     case null:
       return 'unreachable';
     default:
