@@ -12,6 +12,8 @@ export interface InputFacts {
    * target or a sync server that says it is online. False when neither is known to work.
    */
   readonly ownerReachable: boolean;
+  /** What the owner published about it, when the server says the owner is online now. */
+  readonly ownerInput?: InputAvailability | null;
 }
 
 const enabled = (reason: InputAvailability['reason']): InputAvailability => ({ state: 'enabled', reason });
@@ -21,10 +23,11 @@ const disabled = (reason: InputAvailability['reason']): InputAvailability => ({ 
  * The seed rules of `send`, in the order it applies them: an archived session takes
  * nothing; another machine's session is the owner's to judge, if it can be reached; a
  * running one takes the text in its pane; an inactive one only through a strict resume.
+ * An owner that published its own answer knows best (running, resumable, …).
  */
 export function inputAvailability(f: InputFacts): InputAvailability {
   if (f.archived) return disabled('archived');
-  if (!f.ownedHere) return f.ownerReachable ? enabled('owner-elsewhere') : disabled('owner-offline');
+  if (!f.ownedHere) return f.ownerReachable ? (f.ownerInput ?? enabled('owner-elsewhere')) : disabled('owner-offline');
   if (f.active) return enabled('running');
   if (f.resume.status === 'yes') return enabled('resumable');
   return disabled(`not-resumable:${f.resume.reason}`);

@@ -32,6 +32,8 @@ export interface ViewContext {
    * message). Absent when nobody looked: then every recorded vendor id counts as one.
    */
   readonly withoutConversation?: ReadonlySet<string>;
+  /** By session id: the input state an online owner published, for sessions owned elsewhere. */
+  readonly ownerInputs?: ReadonlyMap<string, InputAvailability>;
 }
 
 export function isActive(s: Session, selfMachineId: string, live: LiveTmux): boolean {
@@ -55,6 +57,7 @@ export function viewSession(s: Session, ctx: ViewContext): SessionView {
       resume,
       ownedHere,
       ownerReachable: ctx.reachableMachines.has(s.ownerMachineId),
+      ownerInput: ctx.ownerInputs?.get(s.id) ?? null,
     }),
   };
 }

@@ -1,4 +1,5 @@
 import { HappierError } from '../../domain/errors.js';
+import type { InputAvailability } from '../../domain/message-send.js';
 import type { Session } from '../../domain/session.js';
 import { filterViews, viewSession } from '../../domain/session-view.js';
 import { outputWidth } from '../cli-io.js';
@@ -23,6 +24,7 @@ export async function listEverywhere(ctx: CliContext, opts: ListOptions): Promis
   const byId = new Map<string, Session>(local.map((s) => [s.id, s]));
   const names = new Map(store.machines.names());
   const online = new Map<string, boolean>();
+  const ownerInputs = new Map<string, InputAvailability>();
   let unreachable: HappierError | null = null;
   try {
     const [{ records }, presence] = await Promise.all([sync.records(), sync.presence()]);
@@ -34,6 +36,8 @@ export async function listEverywhere(ctx: CliContext, opts: ListOptions): Promis
       const mine = byId.get(r.session.id);
       // The higher epoch is the truth; at equal epochs this machine's own copy is fresher.
       if (!mine || r.ownerEpoch > mine.ownerEpoch) byId.set(r.session.id, r.session);
+      // Only a daemon that is online now keeps what it published up to date.
+      if (r.ownerInput && r.ownerMachineId !== self && online.get(r.ownerMachineId)) ownerInputs.set(r.session.id, r.ownerInput);
     }
   } catch (err) {
     if (!(err instanceof HappierError) || err.code !== 'SERVER_UNAVAILABLE') throw err;
@@ -47,7 +51,7 @@ export async function listEverywhere(ctx: CliContext, opts: ListOptions): Promis
   const base = await ctx.viewContext(sessions);
   const reachable = new Set(base.reachableMachines);
   for (const [id, up] of online) if (up) reachable.add(id);
-  const vctx = { ...base, machineNames: names, reachableMachines: reachable };
+  const vctx = { ...base, machineNames: names, reachableMachines: reachable, ownerInputs };
   const views = filterViews(
     sessions.map((s) => viewSession(s, vctx)),
     { ...(opts.resumable ? { resumable: true } : {}), ...(opts.active ? { active: true } : {}) },

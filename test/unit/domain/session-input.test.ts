@@ -17,6 +17,12 @@ describe('inputAvailability', () => {
     expect(inputAvailability({ ...base, ownedHere: false, ownerReachable: true })).toEqual({ state: 'enabled', reason: 'owner-elsewhere' });
     expect(inputAvailability({ ...base, ownedHere: false })).toEqual({ state: 'disabled', reason: 'owner-offline' });
   });
+  it("shows what a reachable owner published; an unreachable owner's old word counts for nothing", () => {
+    const resumable = { state: 'enabled', reason: 'resumable' } as const;
+    expect(inputAvailability({ ...base, ownedHere: false, ownerReachable: true, ownerInput: resumable })).toEqual(resumable);
+    expect(inputAvailability({ ...base, ownedHere: false, ownerReachable: false, ownerInput: resumable })).toEqual({ state: 'disabled', reason: 'owner-offline' });
+    expect(inputAvailability({ ...base, archived: true, ownedHere: false, ownerReachable: true, ownerInput: resumable })).toEqual({ state: 'disabled', reason: 'archived' });
+  });
 });
 
 describe('sendRoute', () => {
