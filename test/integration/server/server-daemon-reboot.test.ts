@@ -129,6 +129,9 @@ beforeAll(async () => {
   const made = await beta.json('new', '--detached', '--cwd', project);
   expect(made.code, made.stderr).toBe(0);
   sessionId = made.body.data.session.id;
+  // A conversation on disk: an empty session is not resumable.
+  const first = await beta.json('send', sessionId, 'a first turn', '--wait', '--timeout', '20');
+  expect(first.code, first.stderr).toBe(0);
 }, 60_000);
 
 afterAll(async () => {
