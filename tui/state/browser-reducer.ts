@@ -131,6 +131,8 @@ function onKey(state: BrowserState, key: Key): Step {
   const mode = state.mode;
   switch (mode.kind) {
     case 'browse':
+      // A failure stays until it is read: the key that dismisses it does nothing else.
+      if (state.message?.tone === 'error') return { state: { ...state, message: null }, effects: none };
       return browseKey({ ...state, message: null }, key);
     case 'help':
       return { state: setMode(state, browse), effects: none };

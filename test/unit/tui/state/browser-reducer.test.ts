@@ -114,12 +114,32 @@ describe('browser reducer', () => {
     let r = run(fresh(), { type: 'rows', tab: 'sessions', rows: rowsOf([noId, mcp]) }, 'enter');
     expect(r.effects.filter((e) => e.type !== 'load-preview')).toEqual([]);
     expect(r.state.message?.text).toBe("cannot resume, no(missing-id): happier never learned the provider's session id");
-    r = run(r.state, 'j', 'enter');
+    r = run(r.state, 'escape', 'j', 'enter');
     expect(r.state.message?.text).toContain('no(unsupported)');
     const off = resolveSettings(new Map([['backends.claude.resume', false]]));
     const disabled = sessionRow(viewSession(makeSession({ ownerMachineId: SELF }), vctx({ settings: off })));
     r = run(fresh(), { type: 'rows', tab: 'sessions', rows: [disabled] }, 'enter');
     expect(r.state.message?.text).toContain('no(disabled)');
+  });
+
+  it('a failure stays through refreshes until a key dismisses it, and that key does nothing else', () => {
+    const noId = makeSession({ ownerMachineId: SELF, vendorSessionId: null });
+    const other = makeSession({ ownerMachineId: SELF });
+    let r = run(fresh(), { type: 'rows', tab: 'sessions', rows: rowsOf([noId, other]) }, 'enter');
+    const failure = r.state.message;
+    expect(failure?.tone).toBe('error');
+    r = run(r.state, { type: 'rows', tab: 'sessions', rows: rowsOf([noId, other]) }, { type: 'busy', busy: 'refreshing…' }, { type: 'busy', busy: null });
+    expect(r.state.message).toEqual(failure);
+    for (const dismiss of ['enter', 'escape', 'q', 's', 'j']) {
+      const d = run(r.state, dismiss);
+      expect(d.state.message, dismiss).toBeNull();
+      expect(d.effects, dismiss).toEqual([]);
+      expect(d.state.tabs.sessions.cursor, dismiss).toBe(0);
+    }
+    // A note (not a failure) goes with the next key, which does its work too.
+    const noted = run(fresh(), { type: 'rows', tab: 'sessions', rows: rowsOf([noId, other]) }, { type: 'message', message: { tone: 'info', text: 'stopped' } }, 'j');
+    expect(noted.state.message).toBeNull();
+    expect(noted.state.tabs.sessions.cursor).toBe(1);
   });
 
   it('Enter on a session owned elsewhere names the owner when happier cannot reach it', () => {

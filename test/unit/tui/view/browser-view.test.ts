@@ -35,9 +35,9 @@ const machines = [
 let term: HeadlessTerminal;
 let app: BrowserHandle;
 
-async function open(cols: number, rows: number, opts: { color?: boolean; handoff?: HandoffRunner; machines?: MachineRow[] } = {}) {
+async function open(cols: number, rows: number, opts: { color?: boolean; handoff?: HandoffRunner; machines?: MachineRow[]; newSessionFails?: Error } = {}) {
   term = headlessTerminal(cols, rows);
-  const fake = fakeServices({ sessions, machines: opts.machines ?? machines, ...(opts.handoff ? { handoff: opts.handoff } : {}), preview: [{ role: 'user', text: 'please fix the login test', at: null }, { role: 'assistant', text: 'The test waits on a timer; I replaced it with a fake clock.', at: null }] });
+  const fake = fakeServices({ sessions, machines: opts.machines ?? machines, ...(opts.handoff ? { handoff: opts.handoff } : {}), ...(opts.newSessionFails ? { newSessionFails: opts.newSessionFails } : {}), preview: [{ role: 'user', text: 'please fix the login test', at: null }, { role: 'assistant', text: 'The test waits on a timer; I replaced it with a fake clock.', at: null }] });
   const view = createBlessedScreen({ input: term.input, output: term.output, color: opts.color ?? true, terminal: 'xterm-256color' });
   app = startBrowser(view, fake.services, { now: () => NOW, home: '/home/dev', previewDelayMs: 0 });
   await app.loaded;
@@ -91,6 +91,25 @@ describe('browser view (headless)', () => {
     const screen = await settle((s) => s.includes('cannot resume'));
     expect(term.lines()[23]).toContain("cannot resume, no(missing-id)");
     expect(screen).toContain('no vendor id yet');
+  });
+
+  it('keeps a failure on screen through the next refreshes until a key dismisses it, and that key does nothing else', async () => {
+    const missing = new HappierError('PROVIDER_MISSING', 'the claude CLI is not installed here', { hint: 'install it with `npm i -g @anthropic-ai/claude-code`' });
+    const fake = await open(80, 24, { newSessionFails: missing });
+    await key('n');
+    await settle((s) => s.includes('New claude session here'));
+    await key('\r');
+    await settle((s) => s.includes('the claude CLI is not installed here'));
+    fake.change('registry');
+    await app.refresh();
+    await new Promise((r) => setTimeout(r, 300));
+    await term.flush();
+    expect(term.lines()[23]).toContain('the claude CLI is not installed here (install it with');
+    await key('j');
+    await settle((s) => !s.includes('not installed here'));
+    expect(term.isInverse(2, 0), 'the dismissing key does not move the selection').toBe(true);
+    await key('j');
+    expect(term.isInverse(3, 0)).toBe(true);
   });
 
   it('filters as the user types and shows the match count', async () => {

@@ -12,6 +12,8 @@ export function fakeServices(data: {
   preview?: PreviewMessage[];
   settings?: Settings;
   handoff?: HandoffRunner;
+  /** What `newSession` fails with, when it should. */
+  newSessionFails?: Error;
 }) {
   const calls: string[] = [];
   let changed: ((what: 'registry' | 'providers') => void) | undefined;
@@ -25,7 +27,11 @@ export function fakeServices(data: {
     readPreview: async () => data.preview ?? [],
     attach: async (id, t) => t.suspend(async () => (calls.push(`attach ${id}`), 'back from attach')),
     resume: async (id) => (calls.push(`resume ${id}`), null),
-    newSession: async (title, agent) => (calls.push(`new ${agent} ${title}`), null),
+    newSession: async (title, agent) => {
+      calls.push(`new ${agent} ${title}`);
+      if (data.newSessionFails) throw data.newSessionFails;
+      return null;
+    },
     stop: async (id) => (calls.push(`stop ${id}`), 'stopped'),
     send: async (id, text) => (calls.push(`send ${id} ${text}`), 'sent the message'),
     takeover: async (row) => (calls.push(`takeover ${row.id}`), 'taken over'),
