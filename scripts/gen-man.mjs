@@ -12,6 +12,7 @@ const built = `${root}${process.argv[2] ?? 'dist'}`;
 const { buildProgram } = await import(`${built}/src/cli/program.js`);
 const { CliContext } = await import(`${built}/src/cli/context.js`);
 const { ERROR_DESCRIPTIONS } = await import(`${built}/src/domain/error-descriptions.js`);
+const { BROWSER_KEYS } = await import(`${built}/tui/state/status-hints.js`);
 
 const io = { env: {}, stdout: { write() {} }, stderr: { write() {} }, stdinIsTTY: false, cwd: '/', homeDir: '/', now: () => new Date() };
 const program = buildProgram(new CliContext(io));
@@ -43,8 +44,10 @@ function describe(cmd, out) {
 }
 
 const codes = Object.entries(ERROR_DESCRIPTIONS).flatMap(([code, text]) => [`* \`${code}\`:`, `  ${esc(text)}`]);
+const keys = BROWSER_KEYS.flatMap((k) => [`* \`${k.label}\`:`, `  ${esc(k.does)}`]);
 const md = readFileSync(`${root}man/happier.md`, 'utf8')
   .replace('{{COMMANDS}}', describe(program, []).join('\n'))
+  .replace('{{BROWSER_KEYS}}', keys.join('\n'))
   .replace('{{ERROR_CODES}}', codes.join('\n'));
 
 const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));

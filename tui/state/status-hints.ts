@@ -32,22 +32,37 @@ export function statusHints(state: BrowserState): string[] {
   }
 }
 
-export const HELP_LINES: readonly (readonly [string, string])[] = [
-  ['↑ ↓ j k', 'move'],
-  ['PgUp PgDn g G', 'page, first, last'],
-  ['Tab ← →, 1 2 3', 'switch tab: Sessions, Direct, Machines'],
-  ['/', 'fuzzy filter (Esc clears)'],
-  ['Enter', 'attach if active, resume if resumable, else say why not'],
-  ['m', 'send a message to the session (resumes it first if needed)'],
-  ['n', 'new session'],
-  ['t', 'take over a direct session (Direct tab)'],
-  ['a', 'archive / unarchive'],
-  ['A', 'show or hide archived sessions'],
-  ['R', 'rename'],
-  ['s', 'stop a running session'],
-  ['h', 'hand off to another machine'],
-  ['J K', 'scroll the transcript preview'],
-  ['r', 'refresh now'],
-  ['?', 'this help'],
-  ['q', 'quit'],
+/** A key of the browse mode: the names the reducer reads, and how help and man show them. */
+export interface BrowserKey {
+  readonly keys: readonly string[];
+  readonly label: string;
+  readonly does: string;
+}
+
+/**
+ * Every key the browser binds while browsing, in the order help lists them. The help
+ * overlay and happier(1) are both made from this table, and a test checks it against
+ * the keys the reducer really answers. Seventeen short lines: the help box still fits
+ * whole in a 60x20 terminal.
+ */
+export const BROWSER_KEYS: readonly BrowserKey[] = [
+  { keys: ['up', 'down', 'k', 'j'], label: '↑ ↓ j k', does: 'move' },
+  { keys: ['pageup', 'pagedown', 'g', 'G', 'home', 'end'], label: 'PgUp PgDn g G', does: 'page, first, last (Home End too)' },
+  { keys: ['tab', 'right', 'S-tab', 'left', '1', '2', '3'], label: 'Tab ← → 1 2 3', does: 'switch tab (S-Tab goes back)' },
+  { keys: ['/', 'escape'], label: '/ Esc', does: 'fuzzy filter, clear the filter' },
+  { keys: ['enter'], label: 'Enter', does: 'attach or resume, or say why not' },
+  { keys: ['m'], label: 'm', does: 'send a message (resumes if needed)' },
+  { keys: ['n'], label: 'n', does: 'new session' },
+  { keys: ['t'], label: 't', does: 'take over a direct session' },
+  { keys: ['a'], label: 'a', does: 'archive / unarchive' },
+  { keys: ['A'], label: 'A', does: 'show or hide archived sessions' },
+  { keys: ['R'], label: 'R', does: 'rename' },
+  { keys: ['s'], label: 's', does: 'stop a running session' },
+  { keys: ['h'], label: 'h', does: 'hand off to another machine' },
+  { keys: ['J', 'K'], label: 'J K', does: 'scroll the transcript preview' },
+  { keys: ['r'], label: 'r', does: 'refresh now' },
+  { keys: ['?'], label: '?', does: 'this help' },
+  { keys: ['q', 'C-c'], label: 'q Ctrl-C', does: 'quit' },
 ];
+
+export const HELP_LINES: readonly (readonly [string, string])[] = BROWSER_KEYS.map((k) => [k.label, k.does] as const);

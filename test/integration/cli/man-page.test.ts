@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { CliContext } from '../../../src/cli/context.js';
 import { buildProgram } from '../../../src/cli/program.js';
 import { ERROR_CODES } from '../../../src/domain/errors.js';
+import { BROWSER_KEYS } from '../../../tui/state/status-hints.js';
 
 const MAN = new URL('../../../man/happier.1', import.meta.url).pathname;
 const io = { env: {}, stdout: { write: () => true }, stderr: { write: () => true }, stdinIsTTY: false, cwd: '/', homeDir: '/', now: () => new Date() };
@@ -32,6 +33,15 @@ describe('man page', () => {
       expect(text, path).toContain(`happier ${path}`);
       for (const o of cmd.options.filter((x) => !x.hidden)) expect(text, `${path} ${o.long}`).toContain(o.long!);
     }
+  });
+
+  it('lists the browser keys, each with what it does, in a section of their own', () => {
+    const text = rendered.stdout.replace(/.\u0008/g, '').replace(/\u2010/g, '-');
+    const section = text.slice(text.indexOf('BROWSER KEYS'), text.indexOf('\nPEERS'));
+    expect(section.length).toBeGreaterThan(100);
+    // Every key the browser binds is in BROWSER_KEYS (test/unit/tui/state/browser-keys.test.ts).
+    for (const k of BROWSER_KEYS) expect(section.replace(/\s+/g, ' '), k.label).toContain(`${k.label}: ${k.does}`);
+    for (const shown of ['Ctrl-C', 'PgUp', 'Esc', 'Enter', 'S-Tab', 'Home']) expect(section).toContain(shown);
   });
 
   it('lists every stable error code and the environment variables', () => {

@@ -10,6 +10,7 @@ import { createBlessedScreen } from '../../../../tui/view/blessed-screen.js';
 import { headlessTerminal, type HeadlessTerminal } from '../../../helpers/headless-terminal.js';
 import { makeSession } from '../../../helpers/session-factory.js';
 import { fakeServices } from './fake-services.js';
+import { BROWSER_KEYS } from '../../../../tui/state/status-hints.js';
 import { liveOnDefaultServer } from '../../../helpers/live-tmux.js';
 
 const NOW = new Date('2026-11-01T13:00:00.000Z');
@@ -159,6 +160,23 @@ describe('browser view (headless)', () => {
     term.resize(80, 24);
     const screen = await settle((s) => term.lines()[23]!.includes('Enter') && !term.lines()[2]!.includes('  fix the flaky login test  '));
     expect(screen.split('\n')[1]).toMatch(/^ID\s+AGENT\s+TITLE/);
+  });
+
+  it('fits 60 columns on every tab and in help, and keeps the ID column', async () => {
+    await open(60, 20);
+    await settle((s) => s.includes('latest messages'));
+    let lines = term.lines();
+    expect(lines[1]).toMatch(/^ID\s+AGENT\s+TITLE/);
+    expect(lines[2]).toMatch(/^[0-9a-f]{8} claude\s+fix the fl/);
+    expect(lines[19]).toMatch(/Enter attach\/resume.*\? help.*q quit/);
+    await key('3');
+    lines = (await settle((s) => s.includes('desktop'))).split('\n');
+    expect(lines.find((l) => l.startsWith('desktop'))).toMatch(/^desktop\s+dev@desktop\s+offline/);
+    expect(lines[19]).toMatch(/\? help.*q quit/);
+    await key('?');
+    const help = await settle((s) => s.includes('Keys'));
+    // The whole table, nothing cut at the box's edge or bottom.
+    for (const k of BROWSER_KEYS) expect(help.replace(/ +/g, ' '), k.label).toContain(`${k.label} ${k.does}`);
   });
 
   it('shows the Machines tab with offline reasons', async () => {
