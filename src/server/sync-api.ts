@@ -129,7 +129,7 @@ export class SyncApi {
       const code = this.store.latestCode(kind, lookupHash);
       if (!code) throw notFound(kind);
       const refusal = claimRefusal(code, t);
-      if (refusal) throw new WireError(410, refusal.code, refusal.message, { hint: refusalHint(refusal.code) });
+      if (refusal) throw new WireError(410, refusal.code, refusal.message, { hint: refusalHint(kind, refusal.code) });
       if (!verifierMatches(proof, code.verifier)) throw notFound(kind);
       if (mode === 'peek') return { id: code.id, payload: code.payload, peeked: true as const };
       if (kind === 'pair') {
@@ -164,7 +164,7 @@ export class SyncApi {
       const code = this.store.latestCodeOfAccount(kind, caller.machine.account_id, lookupHash);
       if (!code) throw notFound(kind);
       const refusal = claimRefusal(code, t);
-      if (refusal) throw new WireError(410, refusal.code, refusal.message, { hint: refusalHint(refusal.code) });
+      if (refusal) throw new WireError(410, refusal.code, refusal.message, { hint: refusalHint(kind, refusal.code) });
       this.store.revokeCode(code.id, t);
       return { id: code.id, status: 'revoked' as const };
     });
@@ -440,8 +440,9 @@ function notFound(kind: CodePurpose): WireError {
   });
 }
 
-function refusalHint(code: string): string {
-  if (code === 'PAIRING_EXPIRED') return 'ask for a new code';
-  if (code === 'PAIRING_REVOKED') return 'the issuer revoked it; ask for a new code';
-  return 'codes are single-use; ask for a new code';
+function refusalHint(kind: CodePurpose, code: string): string {
+  const fresh = kind === 'pair' ? '`happier pair issue <id>` on the issuing device' : '`happier server link` on a joined machine';
+  if (code === 'PAIRING_EXPIRED') return `it lived its few minutes; ${fresh} makes a new one`;
+  if (code === 'PAIRING_REVOKED') return `the issuer cancelled it; ${fresh} makes a new one`;
+  return `codes are single-use; ${fresh} makes another`;
 }

@@ -13,7 +13,8 @@ import { claudeSlug } from '../../../src/providers/claude/claude-slug.js';
 import { MachinesRepo } from '../../../src/store/machines-repo.js';
 import { openRegistry, REGISTRY_FILE } from '../../../src/store/registry.js';
 import { SessionsRepo } from '../../../src/store/sessions-repo.js';
-import { runHappier } from '../../helpers/run-happier.js';
+import { HAPPIER_BIN, runHappier } from '../../helpers/run-happier.js';
+import { startPane } from '../../helpers/tmux-pane.js';
 import { makeSession } from '../../helpers/session-factory.js';
 import { freePort, startSshd, type SshdPeer } from '../../helpers/sshd.js';
 import { tempDir } from '../../helpers/temp-dir.js';
@@ -221,6 +222,20 @@ describe('machines over SSH', () => {
       hint: 'the name desk.invalid does not resolve: check its spelling (HostName for desk.invalid in your ssh config), DNS, or /etc/hosts',
     });
     expect(err.message).toMatch(/nothing was sent$/);
+  });
+
+  it('HOST_UNRESOLVED through ssh -t: attach in a terminal to a session whose owner does not resolve', async () => {
+    const argv = ['sh', '-c', `"${process.execPath}" "${HAPPIER_BIN}" attach ${s.lost!.id}; echo "happier exited $?"; sleep 30`];
+    const pane = startPane({ argv, env: { ...env, TERM: 'screen', PATH: process.env.PATH ?? '/usr/bin:/bin' }, cols: 200, rows: 30 });
+    try {
+      const screen = (await pane.waitFor('happier exited 1', 15_000)).replace(/\s*\n\s*/g, ' ');
+      // ssh's own line reaches the terminal, then happier's reading of it.
+      expect(screen).toContain('Could not resolve hostname desk.invalid');
+      expect(screen).toContain('hint: the name desk.invalid does not resolve: check its spelling');
+      expect(screen).not.toMatch(/is on and its SSH server runs/);
+    } finally {
+      pane.kill();
+    }
   });
 
   it('MACHINE_OFFLINE: nothing listens on the port', async () => {

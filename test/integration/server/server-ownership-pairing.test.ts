@@ -223,7 +223,7 @@ describe('pairing codes', () => {
     }
     const twice = await laptop.json('pair', 'claim', text.stdout.trim());
     expect(twice.code).toBe(1);
-    expect(twice.body.error).toMatchObject({ code: 'PAIRING_CLAIMED', hint: 'codes are single-use; ask for a new code' });
+    expect(twice.body.error).toMatchObject({ code: 'PAIRING_CLAIMED', hint: 'codes are single-use; `happier pair issue <id>` on the issuing device makes another' });
   });
 
   it('claimed on the owning device, it attaches there', async () => {
@@ -241,13 +241,14 @@ describe('pairing codes', () => {
     expect(issued.body.data.ttlSec).toBe(1);
     await new Promise((r) => setTimeout(r, 1200));
     const late = await laptop.json('pair', 'claim', issued.body.data.code);
-    expect(late.body.error).toMatchObject({ code: 'PAIRING_EXPIRED', hint: expect.any(String) });
+    expect(late.body.error).toMatchObject({ code: 'PAIRING_EXPIRED', hint: 'it lived its few minutes; `happier pair issue <id>` on the issuing device makes a new one' });
 
     const code = (await desk.json('pair', 'issue', ids.handed)).body.data.code;
     expect((await desk.json('pair', 'revoke', code)).body.data.status).toBe('revoked');
     const revoked = await laptop.run('pair', 'claim', code);
     expect(revoked.code).toBe(1);
     expect(revoked.stderr).toContain('error: this code was revoked');
+    expect(revoked.stderr).toContain('hint: the issuer cancelled it; `happier pair issue <id>` on the issuing device makes a new one');
 
     const list = await desk.json('pair', 'list');
     const statuses = list.body.data.pairings.map((p: { status: string }) => p.status);
@@ -278,5 +279,6 @@ describe('pairing codes', () => {
     expect(seen.slice(0, -1).every((c) => c === 'NOT_FOUND')).toBe(true);
     const cli = await laptop.json('pair', 'claim', 'ABCD-EFGH-JKMN');
     expect(cli.body.error).toMatchObject({ code: 'RATE_LIMITED', retryAfterSec: expect.any(Number) });
+    expect(cli.body.error.hint).toBe(`wait ${cli.body.error.retryAfterSec} seconds before trying again`);
   });
 });

@@ -91,6 +91,6 @@ describe('pair claim through ssh -t', () => {
     expect(await statusOf()).toBe('claimed');
     const after = await phone.run('pair', 'claim', code, '--print');
     expect(after.code).toBe(1);
-    expect(after.stderr).toContain('hint: codes are single-use; ask for a new code');
+    expect(after.stderr).toContain('hint: codes are single-use; `happier pair issue <id>` on the issuing device makes another');
   });
 });
