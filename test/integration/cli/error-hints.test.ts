@@ -86,6 +86,8 @@ interface Expected {
   readonly code: string;
   readonly hint: string | RegExp;
   readonly exit?: 1 | 2;
+  /** Each run makes a session of its own (`new`), so the two messages name different ids. */
+  readonly ownRecord?: boolean;
 }
 
 /**
@@ -108,7 +110,8 @@ async function fails(args: string[], want: Expected, extra: Record<string, strin
   const body = JSON.parse(json.stdout);
   expect(body).toMatchObject({ v: 1, ok: false, error: { code: want.code, hint } });
   expect(body.error.message).toMatch(/^[^\n]+$/);
-  if (exit === 1) expect(lines).toContain(`error: ${body.error.message}`);
+  if (exit === 1 && !want.ownRecord) expect(lines).toContain(`error: ${body.error.message}`);
+  if (exit === 1) expect(lines.filter((l) => l.startsWith('error: '))).toHaveLength(1);
   return body.error;
 }
 
@@ -193,6 +196,14 @@ describe('providers and handoff', () => {
       code: 'PROVIDER_MISSING',
       hint: 'install it with `npm i -g @anthropic-ai/claude-code`, or set HAPPIER_CLAUDE_BIN to its path',
     }, { HAPPIER_CLAUDE_BIN: join(dir.path, 'no-claude-here') });
+  });
+
+  it('TMUX_FAILED: a tmux that refuses, and one that is not there, each with its own next step', async () => {
+    const provider = { HAPPIER_CLAUDE_BIN: '/bin/echo' };
+    const refused = await fails(['new', '--detached', '--cwd', project], { code: 'TMUX_FAILED', hint: 'check that tmux works here (`tmux new-session -d` by hand)', ownRecord: true }, { ...provider, HAPPIER_TMUX_BIN: '/bin/false' });
+    expect(refused.message).toMatch(/^tmux could not start happier-[0-9a-f]{8}: exit 1$/);
+    const missing = join(dir.path, 'no-tmux-here');
+    await fails(['new', '--detached', '--cwd', project], { code: 'TMUX_FAILED', hint: 'install tmux, or point HAPPIER_TMUX_BIN at it' }, { ...provider, HAPPIER_TMUX_BIN: missing });
   });
 
   it('UNSUPPORTED_PROVIDER: a Codex handoff names the setting that allows it', async () => {
