@@ -18,10 +18,15 @@ export function registryCompletionSource(open: () => Registry | undefined): Comp
         .all(prefix.length, prefix.toLowerCase(), LIMIT) as { id: string }[] | undefined;
       return (rows ?? []).map((r) => r.id);
     },
+    // The synced sessions' vendor ids, and the provider sessions on disk as the last scan
+    // (`direct list`, the browser) cached them: a Tab never waits for a scan of its own.
     async vendorIds(prefix) {
       const rows = db()
         ?.prepare(
-          'SELECT vendor_session_id AS v FROM sessions WHERE vendor_session_id IS NOT NULL AND substr(vendor_session_id, 1, ?) = ? LIMIT ?',
+          `SELECT v FROM (
+             SELECT vendor_session_id AS v FROM sessions WHERE vendor_session_id IS NOT NULL
+             UNION SELECT json_extract(session, '$.vendorSessionId') FROM scan_cache WHERE session IS NOT NULL
+           ) WHERE v IS NOT NULL AND substr(v, 1, ?) = ? LIMIT ?`,
         )
         .all(prefix.length, prefix, LIMIT) as { v: string }[] | undefined;
       return (rows ?? []).map((r) => r.v);
