@@ -1,9 +1,11 @@
-import { spawn } from 'node:child_process';
 import type { ProcessRunner, RunOptions, RunResult } from '../src/domain/process-runner.js';
 
 /** Runs a program without a shell; argv goes through as given, never re-parsed. */
 export const nodeProcessRunner: ProcessRunner = {
-  run(bin: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  async run(bin: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+    // Loaded on first use: child_process brings net and more, which a command that
+    // never spawns (a list with nothing running) should not pay for at start-up.
+    const { spawn } = await import('node:child_process');
     return new Promise((resolve) => {
       const child = spawn(bin, args, {
         cwd: opts.cwd,

@@ -90,10 +90,14 @@ export class CliContext {
     return askTmuxServers(nodeProcessRunner, server.bin, socketsToAsk(sessions, self, server.socket!), server.socket!);
   }
 
-  /** Everything needed to turn stored sessions into views; asks tmux only if some session could be live. */
-  async viewContext(sessions: readonly Session[]): Promise<ViewContext> {
+  /**
+   * Everything needed to turn stored sessions into views; asks tmux only if some session
+   * could be live. A long list passes just the sessions that can change an answer: those
+   * with a terminal record, and as `conversations` those whose conversation was never seen.
+   */
+  async viewContext(sessions: readonly Session[], conversations: readonly Session[] = sessions): Promise<ViewContext> {
     const store = await this.store();
-    const [liveTmux, withoutConversation] = await Promise.all([this.liveTmux(sessions), this.withoutConversation(sessions)]);
+    const [liveTmux, withoutConversation] = await Promise.all([this.liveTmux(sessions), this.withoutConversation(conversations)]);
     return {
       settings: store.settings.settings(),
       selfMachineId: store.registry.machineId,

@@ -68,12 +68,15 @@ export interface ListFilter {
 }
 
 /** `--resumable` keeps the `yes` rows that are also inactive and not archived. */
-export function filterViews(views: readonly SessionView[], f: ListFilter): SessionView[] {
-  return views.filter(
-    (v) =>
-      (!f.active || v.active) &&
-      (!f.resumable || (v.resume.status === 'yes' && !v.active && !v.session.archived && v.ownedHere)),
+export function viewMatches(v: SessionView, f: ListFilter): boolean {
+  return (
+    (!f.active || v.active) &&
+    (!f.resumable || (v.resume.status === 'yes' && !v.active && !v.session.archived && v.ownedHere))
   );
+}
+
+export function filterViews(views: readonly SessionView[], f: ListFilter): SessionView[] {
+  return views.filter((v) => viewMatches(v, f));
 }
 
 /** Whether any session could be running in tmux here, so a list can skip asking tmux at all. */

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { HappierError } from '../domain/errors.js';
 import { LATEST_VERSION, MIGRATIONS } from './migrations.js';
 
-export type Db = Database.Database;
+export type Db = BetterSqlite3.Database;
 
 export interface Registry {
   readonly db: Db;
@@ -33,7 +33,7 @@ export function openRegistry(home: string, opts: { machineName?: string; clock?:
 
   let db: Db;
   try {
-    db = new Database(path, { timeout: 10_000, nativeBinding: nativeBinding() });
+    db = new (driver())(path, { timeout: 10_000, nativeBinding: nativeBinding() });
   } catch (err) {
     throw registryError(path, err);
   }
@@ -52,6 +52,14 @@ export function openRegistry(home: string, opts: { machineName?: string; clock?:
     if (err instanceof HappierError) throw err;
     throw registryError(path, err);
   }
+}
+
+/**
+ * The driver, loaded as the CommonJS package it is: importing it as ESM makes Node scan
+ * its source for export names and resolve it the slower ESM way, at every start-up.
+ */
+function driver(): typeof BetterSqlite3 {
+  return createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
 }
 
 /**

@@ -4,37 +4,44 @@ import type { NewSession, Session, TerminalRecord } from '../domain/session.js';
 import { selectSession } from '../domain/session-selector.js';
 import type { Registry } from './registry.js';
 
-interface SessionRow {
-  id: string;
-  agent: string;
-  backend: string;
-  vendor_session_id: string | null;
-  title: string;
-  cwd: string;
-  owner_machine_id: string;
-  owner_epoch: number;
-  archived: number;
-  created_at: string;
-  updated_at: string;
-  last_activity_at: string;
-  terminal: string | null;
-}
+/**
+ * Rows are read as arrays in this column order: better-sqlite3 builds an object per row
+ * key by key, which cost most of a 10,000-session list.
+ */
+const COLUMNS =
+  'id, agent, backend, vendor_session_id, title, cwd, owner_machine_id, owner_epoch, archived, created_at, updated_at, last_activity_at, terminal';
+
+type SessionRow = [
+  id: string,
+  agent: string,
+  backend: string,
+  vendorSessionId: string | null,
+  title: string,
+  cwd: string,
+  ownerMachineId: string,
+  ownerEpoch: number,
+  archived: number,
+  createdAt: string,
+  updatedAt: string,
+  lastActivityAt: string,
+  terminal: string | null,
+];
 
 function fromRow(r: SessionRow): Session {
   return {
-    id: r.id,
-    agent: r.agent as Agent,
-    backend: r.backend as Backend,
-    vendorSessionId: r.vendor_session_id,
-    title: r.title,
-    cwd: r.cwd,
-    ownerMachineId: r.owner_machine_id,
-    ownerEpoch: r.owner_epoch,
-    archived: r.archived !== 0,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    lastActivityAt: r.last_activity_at,
-    terminal: r.terminal ? (JSON.parse(r.terminal) as TerminalRecord) : null,
+    id: r[0],
+    agent: r[1] as Agent,
+    backend: r[2] as Backend,
+    vendorSessionId: r[3],
+    title: r[4],
+    cwd: r[5],
+    ownerMachineId: r[6],
+    ownerEpoch: r[7],
+    archived: r[8] !== 0,
+    createdAt: r[9],
+    updatedAt: r[10],
+    lastActivityAt: r[11],
+    terminal: r[12] ? (JSON.parse(r[12]) as TerminalRecord) : null,
   };
 }
 
@@ -58,10 +65,30 @@ function toParams(s: Session) {
 
 export type ArchiveFilter = 'live' | 'archived' | 'all';
 
+export interface SessionFilter {
+  readonly archived?: ArchiveFilter;
+  readonly agent?: Agent;
+  /** Only sessions with a terminal record: the only ones that can be running. */
+  readonly inTerminal?: boolean;
+  /** Only sessions owned by this machine id. */
+  readonly ownedBy?: string;
+  /** Only sessions with a vendor id whose conversation was never seen on disk (conversations_seen). */
+  readonly conversationUnseen?: boolean;
+}
+
 export class SessionsRepo {
   constructor(private readonly reg: Registry) {}
 
-  list(filter: { archived?: ArchiveFilter; agent?: Agent } = {}): Session[] {
+  list(filter: SessionFilter = {}): Session[] {
+    return [...this.each(filter)];
+  }
+
+  /**
+   * The sessions of `list`, most recently updated first, made one at a time as they are
+   * read, so a caller that streams them never holds the whole registry. The connection
+   * is busy until the iteration ends: use nothing else of the registry meanwhile.
+   */
+  *each(filter: SessionFilter = {}): Generator<Session> {
     const where: string[] = [];
     const params: unknown[] = [];
     const archived = filter.archived ?? 'live';
@@ -71,24 +98,31 @@ export class SessionsRepo {
       where.push('agent = ?');
       params.push(filter.agent);
     }
-    const sql = `SELECT * FROM sessions ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY updated_at DESC`;
-    // Row by row, so each raw row dies young instead of all of them living as long as the list.
-    const out: Session[] = [];
-    for (const row of this.reg.db.prepare(sql).iterate(...params) as IterableIterator<SessionRow>) out.push(fromRow(row));
-    return out;
+    if (filter.inTerminal) where.push('terminal IS NOT NULL');
+    if (filter.ownedBy !== undefined) {
+      where.push('owner_machine_id = ?');
+      params.push(filter.ownedBy);
+    }
+    if (filter.conversationUnseen) {
+      where.push(
+        'vendor_session_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM conversations_seen c WHERE c.agent = sessions.agent AND c.vendor_session_id = sessions.vendor_session_id)',
+      );
+    }
+    const sql = `SELECT ${COLUMNS} FROM sessions ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY updated_at DESC`;
+    for (const row of this.rows(sql).iterate(...params)) yield fromRow(row as SessionRow);
   }
 
   get(id: string): Session | undefined {
-    const row = this.reg.db.prepare('SELECT * FROM sessions WHERE id = ?').get(id) as SessionRow | undefined;
+    const row = this.rows(`SELECT ${COLUMNS} FROM sessions WHERE id = ?`).get(id) as SessionRow | undefined;
     return row ? fromRow(row) : undefined;
   }
 
   /** Every session a selector could mean: same id, same vendor id, or an id it prefixes. */
   candidates(selector: string): Session[] {
     const s = selector.trim();
-    const rows = this.reg.db
-      .prepare('SELECT * FROM sessions WHERE id = ? OR vendor_session_id = ? OR substr(id, 1, ?) = ? ORDER BY updated_at DESC')
-      .all(s.toLowerCase(), s, s.length, s.toLowerCase()) as SessionRow[];
+    const rows = this.rows(
+      `SELECT ${COLUMNS} FROM sessions WHERE id = ? OR vendor_session_id = ? OR substr(id, 1, ?) = ? ORDER BY updated_at DESC`,
+    ).all(s.toLowerCase(), s, s.length, s.toLowerCase()) as SessionRow[];
     return rows.map(fromRow);
   }
 
@@ -98,9 +132,10 @@ export class SessionsRepo {
   }
 
   findByVendorId(agent: Agent, vendorSessionId: string): Session | undefined {
-    const row = this.reg.db
-      .prepare('SELECT * FROM sessions WHERE agent = ? AND vendor_session_id = ?')
-      .get(agent, vendorSessionId) as SessionRow | undefined;
+    const row = this.rows(`SELECT ${COLUMNS} FROM sessions WHERE agent = ? AND vendor_session_id = ?`).get(
+      agent,
+      vendorSessionId,
+    ) as SessionRow | undefined;
     return row ? fromRow(row) : undefined;
   }
 
@@ -144,6 +179,10 @@ export class SessionsRepo {
         .run(toParams(next));
       return next;
     });
+  }
+
+  private rows(sql: string) {
+    return this.reg.db.prepare(sql).raw(true);
   }
 
   remove(id: string): boolean {

@@ -1,7 +1,7 @@
 import type { Agent } from '../../domain/agent.js';
 import { HappierError } from '../../domain/errors.js';
-import { filterViews, viewSession } from '../../domain/session-view.js';
-import type { ArchiveFilter } from '../../store/sessions-repo.js';
+import { viewMatches, viewSession, type ListFilter, type SessionView } from '../../domain/session-view.js';
+import type { ArchiveFilter, SessionFilter } from '../../store/sessions-repo.js';
 import { outputWidth } from '../cli-io.js';
 import type { CliContext } from '../context.js';
 import { okEnvelopeChunks } from '../output/json-envelope.js';
@@ -27,16 +27,28 @@ export async function listSessions(ctx: CliContext, opts: ListOptions): Promise<
   if (opts.archived && opts.all) throw new HappierError('USAGE', '--archived and --all cannot be used together');
   const store = await ctx.store();
   const archived: ArchiveFilter = opts.all ? 'all' : opts.archived ? 'archived' : 'live';
-  const sessions = store.sessions.list({ archived, ...(opts.agent ? { agent: opts.agent } : {}) });
-  const vctx = await ctx.viewContext(sessions);
-  const views = filterViews(
-    sessions.map((s) => viewSession(s, vctx)),
-    { ...(opts.resumable ? { resumable: true } : {}), ...(opts.active ? { active: true } : {}) },
+  const filter: SessionFilter = { archived, ...(opts.agent ? { agent: opts.agent } : {}) };
+  // Only a session with a terminal record can be running, and only one whose conversation
+  // was never seen on disk can lack it: those alone decide what tmux and the providers are asked.
+  const vctx = await ctx.viewContext(
+    store.sessions.list({ ...filter, inTerminal: true }),
+    store.sessions.list({ ...filter, ownedBy: store.registry.machineId, conversationUnseen: true }),
   );
+  const match: ListFilter = { ...(opts.resumable ? { resumable: true } : {}), ...(opts.active ? { active: true } : {}) };
+  function* matching(): Generator<SessionView> {
+    for (const s of store.sessions.each(filter)) {
+      const v = viewSession(s, vctx);
+      if (viewMatches(v, match)) yield v;
+    }
+  }
   if (opts.json || ctx.json) {
-    for (const chunk of okEnvelopeChunks('session_list', 'sessions', views, sessionJson)) ctx.out(chunk);
+    // Written as the rows are read: nothing of a long list is held longer than its batch.
+    for (const chunk of okEnvelopeChunks('session_list', 'sessions', matching(), sessionJson)) ctx.out(chunk);
     ctx.out('\n');
-  } else if (opts.plain) {
+    return;
+  }
+  const views = [...matching()];
+  if (opts.plain) {
     ctx.out(formatSessionPlain(views));
   } else if (views.length === 0) {
     ctx.note(

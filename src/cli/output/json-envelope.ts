@@ -7,18 +7,28 @@ export function okEnvelope(kind: string, data: unknown): string {
 }
 
 /**
- * The same text as `okEnvelope(kind, { [key]: items.map(toJson) })`, in pieces of about
- * `batch` items, so a long list is written as it is made instead of held whole twice
- * (as objects, then as one string).
+ * The same text as `okEnvelope(kind, { [key]: [...items].map(toJson) })`, in pieces of
+ * about `batch` items, so a long list is written as it is made instead of held whole
+ * (as objects, then as one string). `items` is read once, as the pieces are taken.
  */
-export function* okEnvelopeChunks<T>(kind: string, key: string, items: readonly T[], toJson: (item: T) => unknown, batch = 500): Generator<string> {
+export function* okEnvelopeChunks<T>(kind: string, key: string, items: Iterable<T>, toJson: (item: T) => unknown, batch = 500): Generator<string> {
   const empty = okEnvelope(kind, { [key]: [] });
   const at = empty.lastIndexOf('[]') + 1;
   yield empty.slice(0, at);
-  for (let i = 0; i < items.length; i += batch) {
-    const body = JSON.stringify(items.slice(i, i + batch).map(toJson));
-    yield (i > 0 ? ',' : '') + body.slice(1, -1);
+  let pending: unknown[] = [];
+  let first = true;
+  const piece = () => {
+    const body = JSON.stringify(pending);
+    pending = [];
+    const text = (first ? '' : ',') + body.slice(1, -1);
+    first = false;
+    return text;
+  };
+  for (const item of items) {
+    pending.push(toJson(item));
+    if (pending.length === batch) yield piece();
   }
+  if (pending.length > 0) yield piece();
   yield empty.slice(at);
 }
 

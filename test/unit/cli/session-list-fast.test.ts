@@ -32,9 +32,13 @@ describe('okEnvelopeChunks', () => {
     for (const n of [0, 1, 2, 499, 500, 501, 1234]) {
       const items = Array.from({ length: n }, (_, i) => ({ i, s: `x"${i}` }));
       const toJson = (x: { i: number; s: string }) => ({ n: x.i, s: x.s });
-      expect([...okEnvelopeChunks('session_list', 'sessions', items, toJson)].join('')).toBe(
-        okEnvelope('session_list', { sessions: items.map(toJson) }),
-      );
+      const whole = okEnvelope('session_list', { sessions: items.map(toJson) });
+      expect([...okEnvelopeChunks('session_list', 'sessions', items, toJson)].join('')).toBe(whole);
+      // A stream of rows, read once as the pieces are taken.
+      function* rows() {
+        yield* items;
+      }
+      expect([...okEnvelopeChunks('session_list', 'sessions', rows(), toJson)].join('')).toBe(whole);
     }
   });
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HappierError } from '../../../src/domain/errors.js';
 import { LATEST_VERSION } from '../../../src/store/migrations.js';
+import { ConversationsSeenRepo } from '../../../src/store/conversations-seen-repo.js';
 import { MachinesRepo } from '../../../src/store/machines-repo.js';
 import { openRegistry, REGISTRY_FILE } from '../../../src/store/registry.js';
 import { SessionsRepo } from '../../../src/store/sessions-repo.js';
@@ -44,6 +45,37 @@ describe('registry', () => {
     const reg2 = openRegistry(dir.path);
     expect(new SessionsRepo(reg2).get(s.id)).toEqual(s);
     reg2.close();
+  });
+
+  it('lists newest first by archive state, agent and terminal record, the same whole or one by one', () => {
+    const reg = openRegistry(dir.path);
+    const repo = new SessionsRepo(reg);
+    const tmux = { kind: 'tmux', sessionName: 'happier-t', socket: '/tmp/t.sock' } as const;
+    const old = repo.insert(makeSession({ agent: 'codex', backend: 'app-server', vendorSessionId: null }));
+    const running = repo.insert(makeSession({ terminal: tmux }));
+    const archived = repo.insert(makeSession({ archived: true, terminal: tmux }));
+    const ids = (xs: Iterable<{ id: string }>) => [...xs].map((x) => x.id);
+    expect(repo.list()).toEqual([running, old]);
+    expect(ids(repo.each())).toEqual([running.id, old.id]);
+    expect(ids(repo.list({ archived: 'all' }))).toEqual([archived.id, running.id, old.id]);
+    expect(ids(repo.list({ archived: 'archived' }))).toEqual([archived.id]);
+    expect(ids(repo.list({ agent: 'codex' }))).toEqual([old.id]);
+    expect(repo.list({ archived: 'all', inTerminal: true })).toEqual([archived, running]);
+    reg.close();
+  });
+
+  it('lists the sessions of one owner whose conversation was never seen on disk', () => {
+    const reg = openRegistry(dir.path);
+    const repo = new SessionsRepo(reg);
+    const seen = repo.insert(makeSession({ ownerMachineId: reg.machineId }));
+    const unseen = repo.insert(makeSession({ ownerMachineId: reg.machineId }));
+    repo.insert(makeSession({ ownerMachineId: reg.machineId, vendorSessionId: null }));
+    repo.insert(makeSession({ ownerMachineId: 'machine-desk' }));
+    // The same vendor id seen under another agent is another conversation.
+    const otherAgent = repo.insert(makeSession({ ownerMachineId: reg.machineId, agent: 'codex', backend: 'app-server', vendorSessionId: seen.vendorSessionId }));
+    new ConversationsSeenRepo(reg).remember('claude', [seen.vendorSessionId!]);
+    expect(repo.list({ ownedBy: reg.machineId, conversationUnseen: true })).toEqual([otherAgent, unseen]);
+    reg.close();
   });
 
   it('resolves selectors through the store, including vendor ids and ambiguity', () => {
