@@ -25,15 +25,32 @@ export function selectSession<T extends Selectable>(candidates: readonly T[], se
 
 /**
  * The shortest prefix of each id that no other id shares, never shorter than `min`.
- * Sorting makes each id's nearest rivals its neighbours, so this is O(n log n).
+ * Only ids that agree on their first `min` characters can need more, so ids are grouped
+ * by that much and just the groups of two or more are sorted, where each id's nearest
+ * rivals are its neighbours. Sorting every id cost more than a long list's whole table.
  */
 export function shortestUniquePrefixes(ids: readonly string[], min = 8): Map<string, string> {
-  const sorted = [...ids].sort();
   const out = new Map<string, string>();
+  const groups = new Map<string, string[] | string>();
+  for (const id of ids) {
+    const key = id.slice(0, min);
+    const seen = groups.get(key);
+    if (seen === undefined) groups.set(key, id);
+    else if (typeof seen === 'string') groups.set(key, [seen, id]);
+    else seen.push(id);
+  }
+  for (const [key, group] of groups) {
+    if (typeof group === 'string') out.set(group, key);
+    else byNeighbours(group.sort(), min, out);
+  }
+  return out;
+}
+
+function byNeighbours(sorted: readonly string[], min: number, out: Map<string, string>): void {
   const common = (a: string | undefined, b: string): number => {
     if (a === undefined) return 0;
     let i = 0;
-    while (i < a.length && i < b.length && a[i] === b[i]) i++;
+    while (i < a.length && i < b.length && a.charCodeAt(i) === b.charCodeAt(i)) i++;
     return i;
   };
   for (let i = 0; i < sorted.length; i++) {
@@ -41,5 +58,4 @@ export function shortestUniquePrefixes(ids: readonly string[], min = 8): Map<str
     const need = Math.max(common(sorted[i - 1], id), common(sorted[i + 1], id)) + 1;
     out.set(id, id.slice(0, Math.max(min, need)));
   }
-  return out;
 }

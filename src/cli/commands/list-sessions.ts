@@ -6,7 +6,7 @@ import { outputWidth } from '../cli-io.js';
 import type { CliContext } from '../context.js';
 import { okEnvelopeChunks } from '../output/json-envelope.js';
 import { sessionJson } from '../output/session-json.js';
-import { formatSessionPlain, formatSessionTable } from '../output/session-table.js';
+import { formatSessionPlain, formatSessionRows, sessionRow } from '../output/session-table.js';
 
 export interface ListOptions {
   resumable?: boolean;
@@ -47,18 +47,19 @@ export async function listSessions(ctx: CliContext, opts: ListOptions): Promise<
     ctx.out('\n');
     return;
   }
-  const views = [...matching()];
   if (opts.plain) {
-    ctx.out(formatSessionPlain(views));
-  } else if (views.length === 0) {
+    ctx.out(formatSessionPlain([...matching()]));
+    return;
+  }
+  const table = { now: ctx.io.now(), width: outputWidth(ctx.io), home: ctx.io.homeDir, chalk: ctx.chalk };
+  const rows: string[][] = [];
+  for (const v of matching()) rows.push(sessionRow(v, table));
+  if (rows.length > 0) ctx.out(formatSessionRows(rows, table));
+  else {
     ctx.note(
       archived === 'live' && !opts.resumable && !opts.active
         ? 'no sessions yet; start one with `happier new`, or see provider sessions with `happier direct list`'
         : 'no sessions match',
-    );
-  } else {
-    ctx.out(
-      formatSessionTable(views, { now: ctx.io.now(), width: outputWidth(ctx.io), home: ctx.io.homeDir, chalk: ctx.chalk }),
     );
   }
 }

@@ -29,9 +29,20 @@ export interface TableOptions {
 }
 
 export function formatSessionTable(views: readonly SessionView[], opts: TableOptions): string {
-  const short = shortestUniquePrefixes(views.map((v) => v.session.id));
-  const rows = views.map(({ session: s, ...v }) => [
-    short.get(s.id)!,
+  return formatSessionRows(
+    views.map((v) => sessionRow(v, opts)),
+    opts,
+  );
+}
+
+/**
+ * One session's cells, in column order, with its full id: a long list keeps only these
+ * while it reads, not the sessions, and formatSessionRows shortens the ids once all are in.
+ */
+export function sessionRow(v: SessionView, opts: Pick<TableOptions, 'now' | 'home'>): string[] {
+  const s = v.session;
+  return [
+    s.id,
     s.agent,
     relativeTime(s.updatedAt, opts.now),
     v.active ? 'yes' : v.ownedHere ? 'no' : `@${v.ownerMachineName ?? 'elsewhere'}`,
@@ -39,20 +50,30 @@ export function formatSessionTable(views: readonly SessionView[], opts: TableOpt
     // Title shrinks from its end, so the mark stays in sight, as in the browser.
     (s.archived ? '[archived] ' : '') + (sanitize(s.title) || '(untitled)'),
     sanitize(tildePath(s.cwd, opts.home)),
-  ]);
+  ];
+}
+
+/** The table of rows made by sessionRow; it cuts their ids to unique prefixes in place. */
+export function formatSessionRows(rows: string[][], opts: TableOptions): string {
+  const short = shortestUniquePrefixes(rows.map((r) => r[0]!));
+  for (const r of rows) r[0] = short.get(r[0]!)!;
   const c = opts.chalk;
-  const lines = formatTable(
-    COLUMNS,
-    rows,
-    opts.width,
-    (col, text) => {
-      if (col === 0) return c.cyan(text);
-      if (col === 3 && text === 'yes') return c.green(text);
-      if (col === 4) return text === 'yes' ? c.green(text) : c.dim(text);
-      return text;
-    },
-    (h) => c.bold(h),
-  );
+  // Without colour every style is the text itself; skipping them spares a chalk call per cell.
+  const lines =
+    c.level === 0
+      ? formatTable(COLUMNS, rows, opts.width)
+      : formatTable(
+          COLUMNS,
+          rows,
+          opts.width,
+          (col, text) => {
+            if (col === 0) return c.cyan(text);
+            if (col === 3 && text === 'yes') return c.green(text);
+            if (col === 4) return text === 'yes' ? c.green(text) : c.dim(text);
+            return text;
+          },
+          (h) => c.bold(h),
+        );
   return lines.join('\n') + '\n';
 }
 

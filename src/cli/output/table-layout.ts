@@ -17,9 +17,22 @@ export type CellStyler = (column: number, text: string, row: number) => string;
 
 const GAP = 2;
 
+/** Every cell's width, row after row, so a layout measures each cell once. */
+function measure(columns: readonly Column[], rows: readonly (readonly string[])[]): Int32Array {
+  const n = columns.length;
+  const out = new Int32Array(rows.length * n);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
+    for (let i = 0; i < n; i++) out[r * n + i] = textWidth(row[i] ?? '');
+  }
+  return out;
+}
+
 /** What the table-fitting rule (domain/column-fit.ts) decides for these cells. */
-function plan(columns: readonly Column[], rows: readonly (readonly string[])[], width: number | null) {
-  const natural = columns.map((c, i) => rows.reduce((w, r) => Math.max(w, textWidth(r[i] ?? '')), textWidth(c.header)));
+function plan(columns: readonly Column[], measured: Int32Array, width: number | null) {
+  const n = columns.length;
+  const natural = columns.map((c) => textWidth(c.header));
+  for (let k = 0; k < measured.length; k++) natural[k % n] = Math.max(natural[k % n]!, measured[k]!);
   const specs = columns.map((c, i) => ({
     want: natural[i]!,
     ...(c.shrink ? { min: Math.min(natural[i]!, c.minWidth ?? 8) } : {}),
@@ -50,30 +63,38 @@ export function formatTable(
   headerStyle: (t: string) => string = (t) => t,
 ): string[] {
   let cells: readonly (readonly string[])[] = rows;
-  let widths = plan(columns, cells, width);
+  let measured = measure(columns, cells);
+  let widths = plan(columns, measured, width);
   // Full ids are worth more than anything but the columns a row needs; short ids beat dropping.
   if (widths.some((w) => w === null) && columns.some((c) => c.shortId)) {
     cells = withShortIds(columns, rows);
-    widths = plan(columns, cells, width);
+    measured = measure(columns, cells);
+    widths = plan(columns, measured, width);
   }
+  const n = columns.length;
   const shown = columns.map((_, i) => i).filter((i) => widths[i] !== null);
   const last = shown[shown.length - 1];
-  const cut = (i: number, text: string) => {
-    const c = columns[i]!;
-    if (!c.shrink) return text;
-    return c.shrink === 'start' ? truncateStart(text, widths[i]!) : truncateEnd(text, widths[i]!);
+  const gap = ' '.repeat(GAP);
+  const line = (row: readonly string[], cellWidth: (i: number) => number, style: (i: number, t: string) => string) => {
+    let out = '';
+    for (let k = 0; k < shown.length; k++) {
+      const i = shown[k]!;
+      const room = widths[i]!;
+      const c = columns[i]!;
+      let text = row[i] ?? '';
+      let w = cellWidth(i);
+      if (c.shrink && w > room) {
+        text = c.shrink === 'start' ? truncateStart(text, room) : truncateEnd(text, room);
+        w = textWidth(text);
+      }
+      if (k > 0) out += gap;
+      out += style(i, text);
+      if (i !== last && w < room) out += ' '.repeat(room - w);
+    }
+    return out.trimEnd();
   };
-  const line = (row: readonly string[], style: (i: number, t: string) => string) =>
-    shown
-      .map((i) => {
-        const text = cut(i, row[i] ?? '');
-        const styled = style(i, text);
-        return i === last ? styled : styled + ' '.repeat(Math.max(0, widths[i]! - textWidth(text)));
-      })
-      .join(' '.repeat(GAP))
-      .trimEnd();
-  const out = [line(columns.map((c) => c.header), (_i, t) => headerStyle(t))];
-  cells.forEach((r, ri) => out.push(line(r, (i, t) => styler(i, t, ri))));
+  const out = [line(columns.map((c) => c.header), (i) => textWidth(columns[i]!.header), (_i, t) => headerStyle(t))];
+  for (let r = 0; r < cells.length; r++) out.push(line(cells[r]!, (i) => measured[r * n + i]!, (i, t) => styler(i, t, r)));
   return out;
 }
 

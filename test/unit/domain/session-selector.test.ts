@@ -62,4 +62,35 @@ describe('shortest unique prefixes', () => {
     expect(m.get(y)).toBe('12345678b');
     expect(m.get(z)).toBe('1234567z');
   });
+
+  it('tells apart ids that share long prefixes, are prefixes of others, are short or repeat', () => {
+    const ids = [
+      'abcdef01-aaaa-1', 'abcdef01-aaaa-2', 'abcdef01-aab', 'abcdef01', 'abcdef0', 'abc', 'abc',
+      'abcdef02-x', 'zz', 'zzzzzzzzzzzz', 'zzzzzzzzzzzy', '0123456789',
+    ];
+    const m = shortestUniquePrefixes(ids);
+    expect(Object.fromEntries(m)).toEqual({
+      'abcdef01-aaaa-1': 'abcdef01-aaaa-1',
+      'abcdef01-aaaa-2': 'abcdef01-aaaa-2',
+      'abcdef01-aab': 'abcdef01-aab',
+      abcdef01: 'abcdef01',
+      abcdef0: 'abcdef0',
+      abc: 'abc',
+      'abcdef02-x': 'abcdef02',
+      zz: 'zz',
+      zzzzzzzzzzzz: 'zzzzzzzzzzzz',
+      zzzzzzzzzzzy: 'zzzzzzzzzzzy',
+      '0123456789': '01234567',
+    });
+    // The same as measuring each id against every other one.
+    const lcp = (x: string, y: string) => {
+      let i = 0;
+      while (i < x.length && x[i] === y[i]) i++;
+      return i;
+    };
+    for (const id of ids) {
+      const need = Math.max(0, ...ids.filter((o, j) => j !== ids.indexOf(id)).map((o) => lcp(id, o))) + 1;
+      expect(m.get(id)).toBe(id.slice(0, Math.max(8, need)));
+    }
+  });
 });
