@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { HappierError } from '../domain/errors.js';
 import type { CliContext } from './context.js';
 import { packageInfo } from './package-info.js';
@@ -62,6 +62,10 @@ export function buildProgram(ctx: CliContext): Command {
   program.addCommand(handoffCommand(ctx));
   program.addCommand(sendCommand(ctx));
 
+  // Bare `happier` off a terminal is `session list`, so it takes --json like it; and
+  // `happier <typo> --json` is then an unknown command, not an unknown option.
+  // Positional: a subcommand's own --json is its own, never the program's.
+  program.enablePositionalOptions().addOption(new Option('--json', 'off a terminal: session list as a JSON envelope').hideHelp());
   program.allowExcessArguments(true).action(async () => {
     if (program.args.length > 0) {
       throw new HappierError('USAGE', `unknown command '${program.args[0]}'`, { hint: 'run `happier --help` to see the commands' });

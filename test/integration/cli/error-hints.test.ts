@@ -120,6 +120,11 @@ describe('sessions', () => {
     await fails(['session', 'show'], { code: 'USAGE', exit: 2, hint: 'add --help to the command to see its arguments and options' });
   });
 
+  it('USAGE: a mistyped command is an unknown command, with --json too', async () => {
+    const err = await fails(['sesion', 'list'], { code: 'USAGE', exit: 2, hint: 'run `happier --help` to see the commands' });
+    expect(err.message).toBe("unknown command 'sesion'");
+  });
+
   it('NOT_FOUND: names where the ids are', async () => {
     const err = await fails(['session', 'show', 'ffffffff'], { code: 'NOT_FOUND', hint: 'run `happier session list --all` to see every session' });
     expect(err.message).toContain('ffffffff');
