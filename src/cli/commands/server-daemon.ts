@@ -164,7 +164,8 @@ export async function stopDaemon(ctx: CliContext): Promise<{ pid: number | null 
 
 /** Installs what starts the daemon after login or reboot, and starts it now. */
 export async function installDaemon(ctx: CliContext, host: ServiceHost = nodeServiceHost) {
-  const { serviceEnv } = await import('../../daemon/service-unit.js');
+  const [{ serviceEnv }, { readDaemon }] = await Promise.all([import('../../daemon/service-unit.js'), lock()]);
+  const running = readDaemon(ctx.home)?.pid ?? null;
   const plan = await planFor(ctx, [process.execPath, ...daemonArgv()], { ...serviceEnv(ctx.io.env), HAPPIER_HOME: ctx.home });
   let manager: 'systemd' | 'launchd' | 'none' = 'none';
   if (plan.kind === 'systemd') {
@@ -179,7 +180,9 @@ export async function installDaemon(ctx: CliContext, host: ServiceHost = nodeSer
     host.run(['launchctl', 'bootout', domain, plan.path]);
     if (host.run(['launchctl', 'bootstrap', domain, plan.path]) === 0) manager = 'launchd';
   }
-  const started = await startDetached(ctx);
+  // A manager that took the unit starts the daemon itself; one started here too would race
+  // it for the lock, and the unit's copy would exit 0 and stay stopped, unwatched.
+  const started = manager === 'none' ? await startDetached(ctx) : await managedDaemon(ctx, running);
   const note =
     manager !== 'none'
       ? `the daemon starts at login through ${manager} (${plan.kind === 'none' ? '' : plan.path})`
@@ -189,6 +192,17 @@ export async function installDaemon(ctx: CliContext, host: ServiceHost = nodeSer
           ? `launchctl refused ${plan.path}; run \`happier server daemon start\` from a login script`
           : plan.note;
   return { manager, unitPath: plan.kind === 'none' ? null : plan.path, pid: started.pid, alreadyRunning: started.alreadyRunning, note };
+}
+
+/** The daemon the service manager started, once it holds the lock; started here if it never shows up. */
+async function managedDaemon(ctx: CliContext, before: number | null): Promise<{ alreadyRunning: boolean; pid: number }> {
+  const { readDaemon } = await lock();
+  for (let i = 0; i < 100; i++) {
+    const rec = readDaemon(ctx.home);
+    if (rec) return { alreadyRunning: rec.pid === before, pid: rec.pid };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return startDetached(ctx);
 }
 
 /** Stops the daemon and removes its unit or agent. */
