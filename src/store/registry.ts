@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { HappierError } from '../domain/errors.js';
 import { LATEST_VERSION, MIGRATIONS } from './migrations.js';
 
@@ -80,7 +80,7 @@ function checkExistingFile(path: string): void {
     const st = statSync(path);
     if (!st.isFile()) {
       throw new HappierError('REGISTRY_UNREADABLE', `the registry ${path} is not a regular file`, {
-        hint: 'move it aside; happier will not replace it',
+        hint: `move it aside (\`mv ${path} ${path}.old\`); happier will not replace it`,
       });
     }
     size = st.size;
@@ -109,7 +109,7 @@ function checkExistingFile(path: string): void {
 
 function corrupt(path: string): HappierError {
   return new HappierError('REGISTRY_CORRUPT', `the registry ${path} is not a valid database`, {
-    hint: 'happier left it untouched; restore it from a backup, or move it aside to start a new registry',
+    hint: `happier left it untouched; restore it from a backup, or move it aside (\`mv ${path} ${path}.broken\`) to start a new registry`,
     details: { path },
   });
 }
@@ -119,7 +119,7 @@ function registryError(path: string, err: unknown): HappierError {
   if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' || code.startsWith('SQLITE_CORRUPT')) return corrupt(path);
   if (code === 'EACCES' || code === 'EPERM' || code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY')) {
     return new HappierError('REGISTRY_UNREADABLE', `cannot open the registry ${path}: ${(err as Error).message}`, {
-      hint: 'check the permissions of HAPPIER_HOME and the files in it',
+      hint: `check the owner and permissions of HAPPIER_HOME and the files in it: \`ls -la ${dirname(path)}\``,
       details: { path },
       cause: err,
     });
@@ -137,7 +137,7 @@ function checkNotNewer(db: Db, path: string): void {
     throw new HappierError(
       'REGISTRY_TOO_NEW',
       `the registry ${path} was written by a newer happier (schema ${version}, this one knows ${LATEST_VERSION})`,
-      { hint: 'upgrade happier on this machine; the registry was left as it is', details: { path, version } },
+      { hint: 'upgrade happier on this machine, or point HAPPIER_HOME at another folder; the registry was left as it is', details: { path, version } },
     );
   }
 }

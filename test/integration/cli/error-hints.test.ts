@@ -308,7 +308,8 @@ describe('the registry', () => {
   };
 
   it('REGISTRY_CORRUPT: not a database; left alone', async () => {
-    await fails(['session', 'list'], { code: 'REGISTRY_CORRUPT', hint: 'happier left it untouched; restore it from a backup, or move it aside to start a new registry' }, broken('corrupt', (f) => writeFileSync(f, 'not a database at all')));
+    const file = join(dir.path, 'corrupt', REGISTRY_FILE);
+    await fails(['session', 'list'], { code: 'REGISTRY_CORRUPT', hint: `happier left it untouched; restore it from a backup, or move it aside (\`mv ${file} ${file}.broken\`) to start a new registry` }, broken('corrupt', (f) => writeFileSync(f, 'not a database at all')));
   });
 
   it('REGISTRY_TOO_NEW: written by a newer happier', async () => {
@@ -317,10 +318,11 @@ describe('the registry', () => {
       db.pragma('user_version = 999');
       db.close();
     });
-    await fails(['session', 'list'], { code: 'REGISTRY_TOO_NEW', hint: 'upgrade happier on this machine; the registry was left as it is' }, newer);
+    await fails(['session', 'list'], { code: 'REGISTRY_TOO_NEW', hint: 'upgrade happier on this machine, or point HAPPIER_HOME at another folder; the registry was left as it is' }, newer);
   });
 
   it('REGISTRY_UNREADABLE: the registry is not a file', async () => {
-    await fails(['session', 'list'], { code: 'REGISTRY_UNREADABLE', hint: 'move it aside; happier will not replace it' }, broken('dir', (f) => mkdirSync(f)));
+    const file = join(dir.path, 'dir', REGISTRY_FILE);
+    await fails(['session', 'list'], { code: 'REGISTRY_UNREADABLE', hint: `move it aside (\`mv ${file} ${file}.old\`); happier will not replace it` }, broken('dir', (f) => mkdirSync(f)));
   });
 });
