@@ -5,6 +5,8 @@ import type { LifecycleDeps, NewSessionFinder } from '../lifecycle/lifecycle-dep
 import type { ProviderContext } from '../providers/provider.js';
 import type { CliContext } from './context.js';
 import { findExecutable } from '../../shell/find-executable.js';
+import { claudeNotSetUp, claudeSetupGap } from '../domain/claude-setup.js';
+import { claudeSetupFacts } from '../providers/claude/claude-setup-facts.js';
 
 type FinderModule = { findNewSession: (ctx: ProviderContext, q: { cwd: string; since: Date }) => Promise<string | null> };
 
@@ -62,8 +64,14 @@ export async function lifecycleDeps(ctx: CliContext): Promise<LifecycleDeps> {
         return false;
       }
     },
+    setupProblem: (agent, env) => (agent === 'claude' ? claudeSetupProblem({ ...providerContext, env }) : null),
     findExecutable,
     newId: randomUUID,
     timing: timingFromEnv(env),
   };
+}
+
+function claudeSetupProblem(ctx: ProviderContext) {
+  const gap = claudeSetupGap(claudeSetupFacts(ctx));
+  return gap ? claudeNotSetUp(gap) : null;
 }

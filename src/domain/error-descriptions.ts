@@ -18,6 +18,7 @@ export const ERROR_DESCRIPTIONS: Readonly<Record<string, string>> = {
   CONFLICT: 'something different already exists where happier would write',
   PROVIDER_FAILED: "the provider's own command failed; its words are quoted",
   PROVIDER_MISSING: 'the provider CLI is not installed (or its HAPPIER_<AGENT>_BIN override is wrong); the hint names the npm package',
+  PROVIDER_LOGIN: "the provider CLI is installed but its first run (onboarding, login) was never done here, so it would stop at a dialog",
   PAIRING_EXPIRED: 'the pairing code has expired',
   PAIRING_REVOKED: 'the pairing code was revoked',
   PAIRING_CLAIMED: 'the pairing code was already used',

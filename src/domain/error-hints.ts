@@ -21,6 +21,7 @@ export const ERROR_HINTS: Readonly<Record<ErrorCode, string>> = {
   CONFLICT: 'the message names what is already there: remove or rename it; a handoff takes --conflict sibling or --yes',
   PROVIDER_FAILED: "its words are quoted above; run the provider once yourself (e.g. `claude`) to see the rest",
   PROVIDER_MISSING: 'install the provider CLI with `npm i -g <package>`, or set HAPPIER_<AGENT>_BIN to its path',
+  PROVIDER_LOGIN: 'run the provider once by hand (`claude`) to finish its set-up and log in, then try again',
   PAIRING_EXPIRED: 'codes live two minutes: make a new one with `happier pair issue <id>` on the issuing device',
   PAIRING_REVOKED: 'the issuer cancelled it; ask them for a new one (`happier pair issue <id>`)',
   PAIRING_CLAIMED: 'codes are single-use; `happier pair issue <id>` makes another',

@@ -1,4 +1,5 @@
 import type { Agent } from '../domain/agent.js';
+import type { HappierError } from '../domain/errors.js';
 import type { ProcessRunner } from '../domain/process-runner.js';
 import type { Session } from '../domain/session.js';
 import type { Provider, ProviderContext } from '../providers/provider.js';
@@ -64,6 +65,8 @@ export interface LifecycleDeps {
   readonly clock: LifecycleClock;
   readonly watcher: FileWatcher;
   readonly isDirectory: (path: string) => boolean;
+  /** Why the provider CLI would stop at its own first-run or login dialog with `env`, or null (claude-setup.ts). */
+  readonly setupProblem: (agent: Agent, env: Readonly<Record<string, string | undefined>>) => HappierError | null;
   /** The path `name` would run as in `env` (like `command -v`), or null. */
   readonly findExecutable: (name: string, env: Readonly<Record<string, string | undefined>>) => string | null;
   readonly newId: () => string;

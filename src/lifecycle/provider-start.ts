@@ -23,6 +23,9 @@ export async function startProviderInTmux(
   const env = { ...deps.env, ...opts.spec.env };
   // A missing CLI would only show as "exec: claude: not found" in a pane that is gone.
   if (deps.findExecutable(opts.spec.bin, env) === null) throw providerMissing(opts.agent, opts.spec.bin, env);
+  // Its first-run or login dialog would only wait in a pane nobody looks at.
+  const notSetUp = deps.setupProblem(opts.agent, env);
+  if (notSetUp) throw notSetUp;
   const existing = await sessionPanes(runner, tmux, opts.sessionName);
   if (existing.some((p) => !p.dead)) {
     throw new HappierError('ALREADY_ACTIVE', `tmux session ${opts.sessionName} is already running`, {

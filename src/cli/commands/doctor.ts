@@ -58,7 +58,7 @@ async function runChecks(ctx: CliContext): Promise<Finding[]> {
   const [tmux, ssh, providers, handoffs, machines, server] = await Promise.all([
     checkTmux(env, nodeProcessRunner),
     checkSsh(env, nodeProcessRunner),
-    checkProviders(env, nodeProcessRunner),
+    checkProviders(env, nodeProcessRunner, ctx.io.homeDir),
     checkInterruptedHandoffs(ctx.home),
     registryUsable ? checkMachines(ctx) : Promise.resolve([]),
     registryUsable ? checkServer(ctx).then((f) => [f]) : Promise.resolve([]),

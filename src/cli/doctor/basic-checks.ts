@@ -4,6 +4,8 @@ import { AGENTS } from '../../domain/agent.js';
 import { fail, ok, warn, type Finding } from '../../domain/doctor-finding.js';
 import { isHappierError } from '../../domain/errors.js';
 import { PROVIDER_CLIS, providerInstallHint } from '../../domain/provider-install.js';
+import { claudeNotSetUp, claudeSetupGap } from '../../domain/claude-setup.js';
+import { claudeSetupFacts } from '../../providers/claude/claude-setup-facts.js';
 import type { ProcessRunner } from '../../domain/process-runner.js';
 import { LATEST_VERSION } from '../../store/migrations.js';
 import { openRegistry, REGISTRY_FILE } from '../../store/registry.js';
@@ -54,7 +56,7 @@ export async function checkSsh(env: Env, runner: ProcessRunner): Promise<Finding
   return ok('ssh', `OpenSSH transport: ${version} at ${choice.sshPath} (${choice.why})`);
 }
 
-export async function checkProviders(env: Env, runner: ProcessRunner): Promise<Finding[]> {
+export async function checkProviders(env: Env, runner: ProcessRunner, homeDir: string): Promise<Finding[]> {
   const out: Finding[] = [];
   for (const agent of AGENTS) {
     const bin = env[PROVIDER_CLIS[agent].binEnv] || agent;
@@ -69,8 +71,17 @@ export async function checkProviders(env: Env, runner: ProcessRunner): Promise<F
         ? warn(`provider ${agent}`, `${path} failed to report a version`, `run \`${bin} --version\` to see why`)
         : ok(`provider ${agent}`, `${v} at ${path}`),
     );
+    if (agent === 'claude') out.push(claudeSetupFinding(env, homeDir, runner));
   }
   return out;
+}
+
+/** Whether an interactive claude would start, or stop at its first-run or login dialog. */
+function claudeSetupFinding(env: Env, homeDir: string, runner: ProcessRunner): Finding {
+  const gap = claudeSetupGap(claudeSetupFacts({ env, homeDir, runner }));
+  if (!gap) return ok('claude set-up', 'first-run set-up done, logged in');
+  const err = claudeNotSetUp(gap);
+  return warn('claude set-up', err.message, `${err.hint!}; \`happier new\` refuses until then`);
 }
 
 export function checkRegistry(home: string): Finding {

@@ -17,6 +17,7 @@ import { HAPPIER_BIN, runHappier, type CliRun } from '../../helpers/run-happier.
 import { makeSession } from '../../helpers/session-factory.js';
 import { startSshd, type SshdPeer } from '../../helpers/sshd.js';
 import { tempDir } from '../../helpers/temp-dir.js';
+import { claudeSetUp } from '../../helpers/claude-setup.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../lifecycle/fixtures/${name}`, import.meta.url));
 const REAL_CLAUDE = fileURLToPath(new URL('../../fixtures/real/claude/projects/-home-dev-project/e3fe963b-03cf-4b37-9f68-c2fed0cf91b6.jsonl', import.meta.url));
@@ -85,6 +86,8 @@ export async function twoMachines(prefix: string): Promise<TwoMachines> {
 
   const srcHome = join(dir, 'laptop');
   mkdirSync(join(srcHome, '.claude'), { recursive: true });
+  claudeSetUp({ HOME: srcHome });
+  claudeSetUp({ HOME: targetHome });
   const env: Record<string, string> = {
     HOME: srcHome,
     HAPPIER_HOME: join(srcHome, '.happier'),

@@ -7,10 +7,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HAPPIER_BIN, runHappier } from '../../helpers/run-happier.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { watchPs } from '../../helpers/ps-watch.js';
+import { claudeSetUp } from '../../helpers/claude-setup.js';
 
 const dir = tempDir('happier-callers-');
 const project = join(dir.path, 'projekt ü');
@@ -60,6 +61,8 @@ const waitFor = async (what: string, check: () => boolean, ms = 8000) => {
   for (const until = Date.now() + ms; Date.now() < until; await sleep(50)) if (check()) return;
   throw new Error(`timed out waiting for ${what}`);
 };
+
+beforeAll(() => claudeSetUp({ HOME: dir.path }));
 
 afterAll(() => {
   tmux(socketA, 'kill-server');

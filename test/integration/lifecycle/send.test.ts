@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runHappier } from '../../helpers/run-happier.js';
 import { tempDir } from '../../helpers/temp-dir.js';
+import { claudeSetUp } from '../../helpers/claude-setup.js';
 
 // Issue 14, `happier send`: the next message reaches the provider as a real user turn,
 // through a real tmux server and the fake claude's transcript, and never twice.
@@ -61,6 +62,7 @@ let vendorId = '';
 
 beforeAll(async () => {
   mkdirSync(project);
+  claudeSetUp(env);
   const r = await json(['new', '--detached', '--cwd', project]);
   expect(r.code, r.stderr).toBe(0);
   id = r.body.data.session.id;

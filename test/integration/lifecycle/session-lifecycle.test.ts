@@ -11,6 +11,7 @@ import { HAPPIER_BIN, runHappier } from '../../helpers/run-happier.js';
 import { makeSession } from '../../helpers/session-factory.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { createOpencodeDb } from '../../unit/providers/opencode/opencode-db-fixture.js';
+import { claudeSetUp } from '../../helpers/claude-setup.js';
 
 const dir = tempDir('happier-lifecycle-');
 const sock = join(dir.path, 'happier.sock');
@@ -104,6 +105,7 @@ async function startClaude(extra: Record<string, string> = {}, args: string[] = 
 
 beforeAll(() => {
   mkdirSync(project);
+  claudeSetUp(env);
   createOpencodeDb(join(env.XDG_DATA_HOME!, 'opencode', 'opencode.db')).close();
   const reg = openRegistry(env.HAPPIER_HOME!, { machineName: 'laptop' });
   const sessions = new SessionsRepo(reg);
@@ -270,6 +272,32 @@ describe('happier new', () => {
         `^error: claude resume exited right after starting( \\(status 1\\))?: Starting up\\.\\.\\. \\| No conversation found with session ID: ${first.session.vendorSessionId}$`,
       ),
     );
+  });
+
+  it('refuses with PROVIDER_LOGIN, starting nothing, on a machine where claude was never run or never logged in', async () => {
+    const fresh = join(dir.path, 'fresh-home');
+    mkdirSync(fresh, { recursive: true });
+    const before = await allIds();
+    const launched = launches().length;
+    const text = await run(['new', '--detached'], { HOME: fresh });
+    expect(text.code).toBe(1);
+    expect(text.stderr).toBe(
+      'error: claude has not been set up on this machine (its first-run set-up was never finished)\n' +
+        'hint: run `claude` once to log in; it finishes its first-run set-up on the way\n',
+    );
+    // Onboarding done, but no login and no API key: the same code, the login named.
+    writeFileSync(join(fresh, '.claude.json'), JSON.stringify({ hasCompletedOnboarding: true }));
+    const noLogin = await json(['new', '--detached'], { HOME: fresh });
+    expect(noLogin.body.error).toMatchObject({ code: 'PROVIDER_LOGIN', gap: 'login', hint: 'run `claude` once to log in (or set ANTHROPIC_API_KEY)' });
+    expect(launches()).toHaveLength(launched);
+    expect(await allIds()).toEqual(before);
+    // The resume of an existing session is refused the same way, before anything starts.
+    expect((await json(['resume', first.session.id], { HOME: fresh })).body.error.code).toBe('PROVIDER_LOGIN');
+    // An API key in the environment is a login, as for claude itself.
+    const withKey = await json(['new', '--detached'], { HOME: fresh, ANTHROPIC_API_KEY: 'sk-ant-test' });
+    expect(withKey.code, withKey.stderr).toBe(0);
+    expect(launches()).toHaveLength(launched + 1);
+    await json(['stop', withKey.body.data.session.id]);
   });
 
   it('new fails with PROVIDER_FAILED and keeps no record when the provider dies at once', async () => {

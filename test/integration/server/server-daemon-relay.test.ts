@@ -13,6 +13,7 @@ import { openRegistry } from '../../../src/store/registry.js';
 import { HAPPIER_BIN } from '../../helpers/run-happier.js';
 import { makeClient, startServer, type RunningServer } from '../../helpers/sync-server.js';
 import { tempDir } from '../../helpers/temp-dir.js';
+import { claudeSetUp } from '../../helpers/claude-setup.js';
 
 // Issue 14: `server connect` starts a per-user daemon that keeps presence without `server
 // beat` and answers sends relayed through the server, exactly once.
@@ -60,6 +61,7 @@ const request = (sendId: string, text: string): SendRequest => ({ sendId, sessio
 
 beforeAll(async () => {
   mkdirSync(project, { recursive: true });
+  claudeSetUp(beta.env);
   server = await startServer(join(dir.path, 'server-data'), { HAPPIER_SERVER_OFFLINE_MS: '2500' });
 });
 afterAll(async () => {

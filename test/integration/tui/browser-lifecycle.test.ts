@@ -8,6 +8,7 @@ import { openRegistry } from '../../../src/store/registry.js';
 import { HAPPIER_BIN, runHappier } from '../../helpers/run-happier.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { startPane, type TmuxPane } from '../../helpers/tmux-pane.js';
+import { claudeSetUp } from '../../helpers/claude-setup.js';
 
 // The browser driving the real lifecycle: a hand-made Claude transcript is taken over on
 // the Direct tab, resumed with Enter (a fake claude in happier's own tmux server), and the
@@ -44,6 +45,7 @@ let pane: TmuxPane;
 
 beforeAll(() => {
   mkdirSync(project, { recursive: true });
+  claudeSetUp(env);
   const folder = join(claudeRoot, 'projects', project.replace(/[^A-Za-z0-9]/g, '-'));
   mkdirSync(folder, { recursive: true });
   writeFileSync(
