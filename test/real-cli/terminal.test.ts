@@ -141,3 +141,42 @@ describe.each(['claude', 'codex', 'opencode'] as const)('a real %s under happier
     });
   });
 });
+
+// Issue 15: a real claude started with no prompt has its id from `--session-id` but writes
+// no conversation until the first message, so `claude --resume` would say "No conversation
+// found". happier shows it as no(empty) and refuses the resume itself.
+describe('a real claude under happier that never got a first message', () => {
+  let machine: ProviderSandbox;
+  let tmux: TestTmux;
+  let env: Record<string, string>;
+
+  beforeAll(() => {
+    machine = createProviderSandbox('claude-empty', join(world.path, 'claude-empty'), { mockUrl: world.mock.url, cwdRelative: 'work/empty' });
+    tmux = testTmux(join(world.path, 'claude-empty.sock'));
+    env = { ...machine.env, HAPPIER_TMUX_SOCKET: tmux.socket, HAPPIER_STOP_STEP_MS: '2000' };
+  });
+
+  afterAll(() => {
+    tmux?.killServer();
+    if (machine) killSandboxProcesses(machine.home);
+  });
+
+  it('shows RESUME no(empty) after a stop, and resume is NOTHING_TO_RESUME without starting claude', async () => {
+    const happier = (args: string[]) => runHappier(args, env, { cwd: machine.cwd });
+    const created = await happier(['new', '--agent', 'claude', '--detached', '--json']);
+    expect(created.code, describeCli(created)).toBe(0);
+    const id = (JSON.parse(created.stdout) as { data: { session: { id: string } } }).data.session.id;
+    const name = `happier-${id.slice(0, 8)}`;
+    await tmux.waitForText(name, TUI_READY.claude, 60_000);
+    const stopped = await happier(['stop', id]);
+    expect(stopped.code, describeCli(stopped)).toBe(0);
+
+    const list = await happier(['session', 'list', '--json']);
+    const row = (JSON.parse(list.stdout) as { data: { sessions: { id: string; resume: unknown }[] } }).data.sessions.find((s) => s.id === id);
+    expect(row?.resume, list.stdout).toEqual({ status: 'no', reason: 'empty' });
+    const resumed = await happier(['resume', id, '--detached']);
+    expect(resumed.code, describeCli(resumed)).toBe(1);
+    expect(resumed.stderr).toContain('error: nothing to resume yet: the session never got a first message');
+    expect(tmux.hasSession(name)).toBe(false);
+  });
+});

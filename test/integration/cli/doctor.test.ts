@@ -65,6 +65,22 @@ describe('happier doctor', () => {
     expect(r.stdout).toMatch(/ok {4}registry: /);
   });
 
+  it('says when claude is installed but was never set up or logged in, and when it is', async () => {
+    const home = join(dir.path, 'h-claude');
+    mkdirSync(home, { recursive: true });
+    const fake = join(dir.path, 'fake-claude');
+    writeFileSync(fake, '#!/bin/sh\necho "2.1.197 (Claude Code)"\n', { mode: 0o755 });
+    const env = { HAPPIER_HOME: join(home, '.happier'), HOME: home, PATH: pathWith(['tmux', 'ssh']), HAPPIER_CLAUDE_BIN: fake, NO_COLOR: '1' };
+    const fresh = await runHappier(['doctor'], env);
+    expect(fresh.stdout).toMatch(/warn  claude set-up: claude has not been set up on this machine \(its first-run set-up was never finished\)/);
+    expect(fresh.stdout).toContain('run `claude` once to log in');
+    writeFileSync(join(home, '.claude.json'), JSON.stringify({ hasCompletedOnboarding: true }));
+    expect((await runHappier(['doctor'], env)).stdout).toMatch(/warn  claude set-up: .*\(it is not logged in\)/);
+    const keyed = await runHappier(['doctor', '--json'], { ...env, ANTHROPIC_API_KEY: 'sk-ant-test' });
+    const finding = JSON.parse(keyed.stdout).data.findings.find((f: { check: string }) => f.check === 'claude set-up');
+    expect(finding).toMatchObject({ status: 'ok' });
+  });
+
   it('without --fix only looks: on a fresh home it says the registry comes on first use, and makes none', async () => {
     const home = join(dir.path, 'h5');
     const r = await runHappier(['doctor', '--json'], { HAPPIER_HOME: home, PATH: pathWith(['tmux', 'ssh']) });

@@ -44,6 +44,7 @@ function project(trusted: boolean) {
   chmodSync(join(cwd, 'bin', 'run.sh'), 0o777);
   chmodSync(join(cwd, 'bin'), 0o777);
   const config = existsSync(srcConfig()) ? readJson(srcConfig()) : { projects: {} };
+  config.projects ??= {};
   if (trusted) config.projects[realpathSync(cwd)] = { hasTrustDialogAccepted: true };
   writeFileSync(srcConfig(), JSON.stringify(config));
   const t = m.claudeTranscript(cwd);

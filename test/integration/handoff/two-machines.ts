@@ -88,6 +88,7 @@ export async function twoMachines(prefix: string): Promise<TwoMachines> {
   mkdirSync(join(srcHome, '.claude'), { recursive: true });
   claudeSetUp({ HOME: srcHome });
   claudeSetUp({ HOME: targetHome });
+  for (const f of ['.claude', '.claude.json']) peer.chown(join(targetHome, f));
   const env: Record<string, string> = {
     HOME: srcHome,
     HAPPIER_HOME: join(srcHome, '.happier'),
