@@ -33,6 +33,7 @@ import { PROVIDER_BINS, type ProviderAgent } from '../support/provider-sandbox.j
 import { fastTempDir } from './fast-temp.js';
 import { HAPPIER_BIN, runHappier, type CliRun } from './run-happier.js';
 import { freePort, killSessions, waitForPort } from './sshd.js';
+import { claudeSetUp } from './claude-setup.js';
 
 export type LoginShell = 'bash' | 'zsh' | 'fish' | 'sh';
 
@@ -195,6 +196,13 @@ export async function startUserMachine(opts: UserMachineOptions = {}): Promise<U
       jumpPort,
       knownHostsLines: [`[${MB_HOSTNAME}]:${mbPort} ${pubKey(mbHostKey)}`, `[127.0.0.1]:${jumpPort} ${pubKey(jumpHostKey)}`],
     });
+    if (opts.providers !== 'real') {
+      // The stand-in claude runs where a claude that was run once and logged in would.
+      for (const a of [laptopAccount, mbAccount]) {
+        claudeSetUp({ HOME: a.home });
+        a.chown(a.home);
+      }
+    }
     const agent = await startAgentAs(laptopAccount, laptopSetup.agentSocket, clientKey);
     started.push(agent);
 
