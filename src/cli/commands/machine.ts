@@ -41,7 +41,7 @@ async function peerByName(ctx: CliContext, name: string): Promise<Machine> {
       hint: `see \`happier machine list\`, or add it with \`happier machine add ${name} <ssh-target>\``,
     });
   }
-  if (m.isSelf || !m.sshTarget) throw new HappierError('USAGE', `${name} is this machine`, { hint: 'name a peer' });
+  if (m.isSelf || !m.sshTarget) throw new HappierError('USAGE', `${name} is this machine`, { hint: 'name another machine; `happier machine list` shows them' });
   return m;
 }
 
@@ -226,8 +226,8 @@ export function machineCommand(ctx: CliContext): Command {
           throw withAddHint(err, name, target);
         });
         const id = peer.info.machineId;
-        if (!id) throw new HappierError('PROTOCOL', `${target} did not say which machine it is`, { hint: 'update happier on the peer' });
-        if (id === selfId) throw new HappierError('CONFLICT', `${target} is this machine`, { hint: 'add another computer' });
+        if (!id) throw new HappierError('PROTOCOL', `${target} did not say which machine it is`, { hint: `update happier on ${name}, then \`happier machine add ${name} ${target}\` again` });
+        if (id === selfId) throw new HappierError('CONFLICT', `${target} is this machine`, { hint: 'give the ssh target of another computer; this one is already in `happier machine list`' });
         const known = store.machines.get(id);
         if (known) {
           throw new HappierError('CONFLICT', `${target} is already known as ${known.name}`, {

@@ -102,10 +102,10 @@ export function normaliseUrl(raw: string): string {
   try {
     u = new URL(raw.includes('://') ? raw : `http://${raw}`);
   } catch {
-    throw new HappierError('USAGE', `'${raw}' is not a server URL`, { hint: 'give it as http://host:port' });
+    throw new HappierError('USAGE', `'${raw}' is not a server URL`, { hint: 'give it as http://host:port, e.g. `happier server connect http://desk.lan:8787`' });
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-    throw new HappierError('USAGE', `'${raw}' is not an http(s) URL`, { hint: 'give it as http://host:port' });
+    throw new HappierError('USAGE', `'${raw}' is not an http(s) URL`, { hint: 'give it as http://host:port, e.g. `happier server connect http://desk.lan:8787`' });
   }
   return u.origin;
 }

@@ -49,7 +49,7 @@ export class ServerHttp {
     } catch (err) {
       if ((err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError') throw unavailable(this.baseUrl, err);
       throw new HappierError('PROTOCOL', `the server at ${this.baseUrl} answered ${res.status} without JSON`, {
-        hint: 'is this URL a happier sync server?',
+        hint: `is this URL a happier sync server? one answers \`curl ${this.baseUrl.replace(/\/$/, '')}/health\``,
       });
     }
     if (res.ok) return parsed as T;

@@ -293,6 +293,10 @@ describe('the sync server', () => {
     await fails(['pair', 'list'], { code: 'NOT_CONNECTED', hint: 'run `happier server connect <url>` (or with `--link <code>` to join an existing account)' });
   });
 
+  it('USAGE: a server address that is not http(s) shows the form it takes', async () => {
+    await fails(['server', 'connect', 'ftp://desk.lan'], { code: 'USAGE', exit: 2, hint: 'give it as http://host:port, e.g. `happier server connect http://desk.lan:8787`' });
+  });
+
   it('SERVER_UNAVAILABLE: a server that is not there', async () => {
     const port = await freePort();
     await fails(['server', 'connect', `http://127.0.0.1:${port}`], { code: 'SERVER_UNAVAILABLE', hint: 'start it with `happier server start` there, or check the URL and the network; local commands keep working without it' });
