@@ -2,7 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import { existsSync, realpathSync } from 'node:fs';
 import { resolveHappierHome } from '../domain/happier-home.js';
 import type { ViewContext } from '../domain/session-view.js';
-import type { Session } from '../domain/session.js';
+import type { ConversationCandidate, Session } from '../domain/session.js';
 import type { LiveTmux } from '../domain/tmux-liveness.js';
 import type { TmuxServer } from '../../shell/tmux/tmux-server.js';
 import type { MachinesRepo } from '../store/machines-repo.js';
@@ -95,7 +95,7 @@ export class CliContext {
    * could be live. A long list passes just the sessions that can change an answer: those
    * with a terminal record, and as `conversations` those whose conversation was never seen.
    */
-  async viewContext(sessions: readonly Session[], conversations: readonly Session[] = sessions): Promise<ViewContext> {
+  async viewContext(sessions: readonly Session[], conversations: readonly ConversationCandidate[] = sessions): Promise<ViewContext> {
     const store = await this.store();
     const [liveTmux, withoutConversation] = await Promise.all([this.liveTmux(sessions), this.withoutConversation(conversations)]);
     return {
@@ -109,7 +109,7 @@ export class CliContext {
   }
 
   /** This machine's sessions whose provider has no conversation on disk yet, looked for once per provider. */
-  async withoutConversation(sessions: readonly Session[]): Promise<ReadonlySet<string>> {
+  async withoutConversation(sessions: readonly ConversationCandidate[]): Promise<ReadonlySet<string>> {
     const [store, { sessionsWithoutConversation }, { ConversationsSeenRepo }, { conversationCheck }, { nodeProcessRunner }] = await Promise.all([
       this.store(),
       import('../lifecycle/conversation-presence.js'),

@@ -42,6 +42,9 @@ export interface Session {
   readonly terminal: TerminalRecord | null;
 }
 
+/** What tells which conversation a session has, and whether this machine may look for it. */
+export type ConversationCandidate = Pick<Session, 'id' | 'agent' | 'vendorSessionId' | 'cwd' | 'ownerMachineId' | 'archived'>;
+
 export type NewSession = Omit<Session, 'ownerEpoch' | 'archived' | 'terminal'> &
   Partial<Pick<Session, 'ownerEpoch' | 'archived' | 'terminal'>>;
 

@@ -1,5 +1,5 @@
 import type { Agent } from '../domain/agent.js';
-import type { Session } from '../domain/session.js';
+import type { ConversationCandidate } from '../domain/session.js';
 import type { ConversationCheck, ProviderContext } from '../providers/provider.js';
 
 /** The conversations found on disk before, so they are not looked for again. */
@@ -22,10 +22,10 @@ export interface ConversationPresenceDeps {
  * those not already seen; another machine's disk is its own to judge.
  */
 export async function sessionsWithoutConversation(
-  sessions: readonly Session[],
+  sessions: readonly ConversationCandidate[],
   deps: ConversationPresenceDeps,
 ): Promise<Set<string>> {
-  const byAgent = new Map<Agent, Session[]>();
+  const byAgent = new Map<Agent, ConversationCandidate[]>();
   for (const s of sessions) {
     if (s.ownerMachineId !== deps.selfMachineId || s.archived || !s.vendorSessionId) continue;
     let list = byAgent.get(s.agent);

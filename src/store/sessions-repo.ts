@@ -1,6 +1,6 @@
 import type { Agent, Backend } from '../domain/agent.js';
 import { HappierError } from '../domain/errors.js';
-import type { NewSession, Session, TerminalRecord } from '../domain/session.js';
+import type { ConversationCandidate, NewSession, Session, TerminalRecord } from '../domain/session.js';
 import { selectSession } from '../domain/session-selector.js';
 import type { Registry } from './registry.js';
 
@@ -70,10 +70,6 @@ export interface SessionFilter {
   readonly agent?: Agent;
   /** Only sessions with a terminal record: the only ones that can be running. */
   readonly inTerminal?: boolean;
-  /** Only sessions owned by this machine id. */
-  readonly ownedBy?: string;
-  /** Only sessions with a vendor id whose conversation was never seen on disk (conversations_seen). */
-  readonly conversationUnseen?: boolean;
 }
 
 export class SessionsRepo {
@@ -99,17 +95,22 @@ export class SessionsRepo {
       params.push(filter.agent);
     }
     if (filter.inTerminal) where.push('terminal IS NOT NULL');
-    if (filter.ownedBy !== undefined) {
-      where.push('owner_machine_id = ?');
-      params.push(filter.ownedBy);
-    }
-    if (filter.conversationUnseen) {
-      where.push(
-        'vendor_session_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM conversations_seen c WHERE c.agent = sessions.agent AND c.vendor_session_id = sessions.vendor_session_id)',
-      );
-    }
     const sql = `SELECT ${COLUMNS} FROM sessions ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY updated_at DESC`;
     for (const row of this.rows(sql).iterate(...params)) yield fromRow(row as SessionRow);
+  }
+
+  /**
+   * The live sessions `owner` owns with a vendor id whose conversation was never seen on
+   * disk (conversations_seen): the only ones a list has to look for in the provider
+   * folders. Just the fields that look needs, since before a first look it is every one.
+   */
+  unseenConversations(owner: string, agent?: Agent): ConversationCandidate[] {
+    const rows = this.rows(
+      `SELECT id, agent, vendor_session_id, cwd FROM sessions s
+       WHERE owner_machine_id = ? AND archived = 0 AND vendor_session_id IS NOT NULL ${agent ? 'AND agent = ?' : ''}
+         AND NOT EXISTS (SELECT 1 FROM conversations_seen c WHERE c.agent = s.agent AND c.vendor_session_id = s.vendor_session_id)`,
+    ).all(...(agent ? [owner, agent] : [owner])) as [string, Agent, string, string][];
+    return rows.map(([id, a, vendorSessionId, cwd]) => ({ id, agent: a, vendorSessionId, cwd, ownerMachineId: owner, archived: false }));
   }
 
   get(id: string): Session | undefined {

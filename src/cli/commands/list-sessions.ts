@@ -32,7 +32,7 @@ export async function listSessions(ctx: CliContext, opts: ListOptions): Promise<
   // was never seen on disk can lack it: those alone decide what tmux and the providers are asked.
   const vctx = await ctx.viewContext(
     store.sessions.list({ ...filter, inTerminal: true }),
-    store.sessions.list({ ...filter, ownedBy: store.registry.machineId, conversationUnseen: true }),
+    archived === 'archived' ? [] : store.sessions.unseenConversations(store.registry.machineId, opts.agent),
   );
   const match: ListFilter = { ...(opts.resumable ? { resumable: true } : {}), ...(opts.active ? { active: true } : {}) };
   function* matching(): Generator<SessionView> {

@@ -74,7 +74,11 @@ describe('registry', () => {
     // The same vendor id seen under another agent is another conversation.
     const otherAgent = repo.insert(makeSession({ ownerMachineId: reg.machineId, agent: 'codex', backend: 'app-server', vendorSessionId: seen.vendorSessionId }));
     new ConversationsSeenRepo(reg).remember('claude', [seen.vendorSessionId!]);
-    expect(repo.list({ ownedBy: reg.machineId, conversationUnseen: true })).toEqual([otherAgent, unseen]);
+    repo.insert(makeSession({ ownerMachineId: reg.machineId, archived: true }));
+    const pick = ({ id, agent, vendorSessionId, cwd, ownerMachineId, archived }: typeof seen) => ({ id, agent, vendorSessionId, cwd, ownerMachineId, archived });
+    const ids = (xs: { id: string }[]) => xs.map((x) => x.id).sort();
+    expect(ids(repo.unseenConversations(reg.machineId))).toEqual(ids([otherAgent, unseen]));
+    expect(repo.unseenConversations(reg.machineId, 'codex')).toEqual([pick(otherAgent)]);
     reg.close();
   });
 
