@@ -18,6 +18,7 @@ import { startPane } from '../../helpers/tmux-pane.js';
 import { makeSession } from '../../helpers/session-factory.js';
 import { freePort, startSshd, type SshdPeer } from '../../helpers/sshd.js';
 import { tempDir } from '../../helpers/temp-dir.js';
+import { claudeSetUp } from '../../helpers/claude-setup.js';
 
 const dir = tempDir('happier-error-hints-');
 const home = join(dir.path, 'home');
@@ -40,6 +41,8 @@ const s: Record<string, Session> = {};
 
 beforeAll(async () => {
   mkdirSync(project, { recursive: true });
+  // Claude has been run here once and is logged in, so what fails is what each test breaks.
+  claudeSetUp(env);
   writeFileSync(env.HAPPIER_SSH_CONFIG!, '');
   writeFileSync(knownHosts, '');
   [peer, other] = await Promise.all([startSshd(), startSshd()]);
@@ -201,6 +204,13 @@ describe('providers and handoff', () => {
       code: 'PROVIDER_MISSING',
       hint: 'install it with `npm i -g @anthropic-ai/claude-code`, or set HAPPIER_CLAUDE_BIN to its path',
     }, { HAPPIER_CLAUDE_BIN: join(dir.path, 'no-claude-here') });
+  });
+
+  it('PROVIDER_LOGIN: a claude never run here says to run it once', async () => {
+    await fails(['new', '--detached', '--cwd', project], {
+      code: 'PROVIDER_LOGIN',
+      hint: 'run `claude` once to log in; it finishes its first-run set-up on the way',
+    }, { HAPPIER_CLAUDE_BIN: '/bin/echo', CLAUDE_CONFIG_DIR: join(dir.path, 'claude-never-run') });
   });
 
   it('TMUX_FAILED: a tmux that refuses, and one that is not there, each with its own next step', async () => {
