@@ -41,10 +41,13 @@ function sq(s: string): string {
 
 export function systemdUnit(f: ServiceFacts): string {
   const env = Object.entries(f.env).map(([k, v]) => `Environment=${sq(`${k}=${v}`)}\n`).join('');
+  // The same log as a daemon started any other way, where `server daemon status` points.
+  const log = join(f.happierHome, 'logs', 'daemon.log').replace(/%/g, '%%');
   return (
     `[Unit]\nDescription=happier daemon (presence, published sessions, relayed sends) for ${f.happierHome.replace(/%/g, '%%')}\n` +
     `After=network-online.target\nWants=network-online.target\n\n` +
     `[Service]\nType=simple\nExecStart=${f.argv.map(sq).join(' ')}\n${env}` +
+    `StandardOutput=append:${log}\nStandardError=append:${log}\n` +
     // A clean stop (`happier server daemon stop`) exits 0 and stays stopped; a crash restarts.
     `Restart=on-failure\nRestartSec=5\n\n[Install]\nWantedBy=default.target\n`
   );

@@ -166,6 +166,8 @@ export async function stopDaemon(ctx: CliContext): Promise<{ pid: number | null 
 export async function installDaemon(ctx: CliContext, host: ServiceHost = nodeServiceHost) {
   const [{ serviceEnv }, { readDaemon }] = await Promise.all([import('../../daemon/service-unit.js'), lock()]);
   const running = readDaemon(ctx.home)?.pid ?? null;
+  // The unit appends to the log there; systemd creates the file, not its folder.
+  mkdirSync(dirname(logPath(ctx)), { recursive: true, mode: 0o700 });
   const plan = await planFor(ctx, [process.execPath, ...daemonArgv()], { ...serviceEnv(ctx.io.env), HAPPIER_HOME: ctx.home });
   let manager: 'systemd' | 'launchd' | 'none' = 'none';
   if (plan.kind === 'systemd') {

@@ -283,9 +283,8 @@ describe("gamma's daemon under a real systemd --user, across a reboot of gamma",
     // One daemon, the unit's own: connect did not start a second one to race it for the lock.
     expect(Number(systemctl('show', '-p', 'MainPID', '--value', unitName).stdout.trim())).toBe(g.body.data.daemon.pid);
     await sleep(1_000);
-    // A daemon started beside the unit's would have written there (the unit's own writes to the journal).
-    const detachedLog = join(gamma.home, 'logs', 'daemon.log');
-    expect(existsSync(detachedLog) ? readFileSync(detachedLog, 'utf8') : '').not.toContain('not starting another');
+    // A daemon started beside the unit's would have said so in the log.
+    expect(readFileSync(join(gamma.home, 'logs', 'daemon.log'), 'utf8')).not.toContain('not starting another');
     const made = await gamma.json('new', '--detached', '--cwd', project);
     expect(made.code, made.stderr).toBe(0);
     gammaSession = made.body.data.session.id;
@@ -311,6 +310,9 @@ describe("gamma's daemon under a real systemd --user, across a reboot of gamma",
     await staysOnline(gammaId);
     expect(serverBeats()).toEqual([]);
     const status = await gamma.json('server', 'daemon', 'status');
-    expect(status.body.data.pid).toBe(Number(systemctl('show', '-p', 'MainPID', '--value', unitName).stdout.trim()));
+    const mainPid = Number(systemctl('show', '-p', 'MainPID', '--value', unitName).stdout.trim());
+    expect(status.body.data.pid).toBe(mainPid);
+    // The unit's daemon writes where `status` says its log is.
+    expect(readFileSync(status.body.data.log, 'utf8')).toMatch(new RegExp(`daemon ${mainPid} for [\\s\\S]*online as ${gammaId}`));
   });
 });

@@ -23,6 +23,7 @@ describe('service plan', () => {
         'After=network-online.target\nWants=network-online.target\n\n' +
         '[Service]\nType=simple\nExecStart="/usr/bin/node" "/opt/happier/bin/happier" "server" "daemon" "run"\n' +
         'Environment="HAPPIER_HOME=/home/dev/.happier"\nEnvironment="PATH=/usr/bin:/bin"\n' +
+        'StandardOutput=append:/home/dev/.happier/logs/daemon.log\nStandardError=append:/home/dev/.happier/logs/daemon.log\n' +
         'Restart=on-failure\nRestartSec=5\n\n[Install]\nWantedBy=default.target\n',
     });
   });
