@@ -158,6 +158,26 @@ describe('a handoff interrupted at every step is finished or undone by the next 
     expect(left).toEqual([]);
   });
 
+  it('claude was never set up on the target: PROVIDER_LOGIN from desk, nothing moved, the session runs here again', async () => {
+    const x = await runningSession();
+    const { readFileSync, renameSync } = await import('node:fs');
+    const config = join(m.targetHome, '.claude.json');
+    const kept = readFileSync(config, 'utf8');
+    renameSync(config, `${config}.away`);
+    let r;
+    try {
+      r = await m.json(['handoff', x.s.id, '--to', 'desk']);
+    } finally {
+      renameSync(`${config}.away`, config);
+    }
+    expect(r.code).toBe(1);
+    expect(r.body.error).toMatchObject({ code: 'PROVIDER_LOGIN', remote: true, rolledBack: true });
+    expect(r.body.error.message).toBe('claude has not been set up on this machine (its first-run set-up was never finished)');
+    expect(r.body.error.hint).toContain('run `claude` once to log in');
+    expect(readFileSync(config, 'utf8')).toBe(kept);
+    await expectSettled(x, 'source');
+  });
+
   it('with the target unreachable, the interrupted handoff waits (the session stays here), and --recover undoes it later', async () => {
     const x = await runningSession();
     const r = await m.run(['handoff', x.s.id, '--to', 'desk', '--workspace'], { HAPPIER_FAILPOINT: 'state-moved:exit' });
