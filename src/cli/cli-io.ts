@@ -29,6 +29,12 @@ export function outputWidth(io: CliIO): number | null {
 
 /** The real process's streams, environment and clock. */
 export function processIO(): CliIO {
+  // A reader that stops early (`| head`) closes the pipe: the rest is not wanted, and that
+  // is no failure to show with a stack trace. The command still runs to its end, since a
+  // handoff must not stop half way because its report went unread.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+  });
   return {
     env: process.env,
     stdout: process.stdout,
