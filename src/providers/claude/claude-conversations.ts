@@ -31,7 +31,8 @@ export function claudeConversations(root: string, subjects: readonly Conversatio
   const folderOf = new Map<string, string | null>();
   for (const s of subjects) {
     const id = s.vendorSessionId.toLowerCase();
-    if (!folders) {
+    // No project folder at all: nothing to find, and no cwd worth resolving.
+    if (!folders || folders.size === 0) {
       out.set(s.vendorSessionId, false);
       continue;
     }

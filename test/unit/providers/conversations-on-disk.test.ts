@@ -48,9 +48,11 @@ describe('claude: a conversation is a transcript under the cwd\'s project folder
     expect(Object.fromEntries(found)).toEqual({ [asked]: true, [misplaced]: false });
   });
 
-  it('answers "not there" for every session when Claude has no projects folder at all', () => {
+  it('answers "not there" for every session when Claude has no projects folder, or an empty one', () => {
     const id = randomUUID();
     expect(claudeConversations(join(dir.path, 'no-claude'), [{ vendorSessionId: id, cwd }]).get(id)).toBe(false);
+    mkdirSync(join(dir.path, 'no-project-yet', 'projects'), { recursive: true });
+    expect(claudeConversations(join(dir.path, 'no-project-yet'), [{ vendorSessionId: id, cwd }]).get(id)).toBe(false);
   });
 });
 
