@@ -4,6 +4,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claudeSetUp } from '../../helpers/claude-setup.js';
 import { makeClient, startServer, type Client, type RunningServer } from '../../helpers/sync-server.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { processesOfSandbox } from '../../support/sandbox-processes.js';
@@ -199,6 +200,9 @@ function alive(pid: number): boolean {
 
 beforeAll(async () => {
   mkdirSync(project, { recursive: true });
+  // Their claude is past its first run, or `new` stops at PROVIDER_LOGIN.
+  claudeSetUp(beta.env);
+  claudeSetUp(gamma.env);
   server = await startServer(join(dir.path, 'server-data'), { HAPPIER_SERVER_OFFLINE_MS: String(OFFLINE_MS) });
   const a = await alpha.json('server', 'connect', server.url, '--name', 'alpha', '--no-daemon');
   expect(a.code, a.stderr).toBe(0);
