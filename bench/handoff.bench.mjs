@@ -31,6 +31,9 @@ const WORKSPACE_MB = Number(process.env.BENCH_WORKSPACE_MB ?? 100);
 const harness = join(work, 'sshd.mjs');
 await build({ entryPoints: [join(root, 'test/helpers/sshd.ts')], outfile: harness, bundle: true, format: 'esm', platform: 'node', logLevel: 'silent' });
 const { startSshd } = await import(harness);
+const setupHarness = join(work, 'claude-setup.mjs');
+await build({ entryPoints: [join(root, 'test/helpers/claude-setup.ts')], outfile: setupHarness, bundle: true, format: 'esm', platform: 'node', logLevel: 'silent' });
+const { claudeSetUp } = await import(setupHarness);
 const { openRegistry } = await import(join(root, 'dist/src/store/registry.js'));
 const { SessionsRepo } = await import(join(root, 'dist/src/store/sessions-repo.js'));
 const { claudeSlug } = await import(join(root, 'dist/src/providers/claude/claude-slug.js'));
@@ -56,6 +59,10 @@ chmodSync(join(bin, 'happier'), 0o755);
 
 const home = join(work, 'laptop');
 mkdirSync(home);
+// Both ends' claude past its first run and logged in, or the handoff stops at PROVIDER_LOGIN.
+claudeSetUp({ HOME: home });
+claudeSetUp({ HOME: peer.home });
+spawnSync('chown', ['-R', `${peer.user}:`, join(peer.home, '.claude'), join(peer.home, '.claude.json')]);
 const knownHosts = join(work, 'known_hosts');
 writeFileSync(knownHosts, peer.knownHostsLine + '\n');
 const env = {
@@ -78,7 +85,7 @@ const happier = (args, transport = 'openssh') => {
     encoding: 'utf8',
     maxBuffer: 1 << 26,
   });
-  if (r.status !== 0) throw new Error(`happier ${args.join(' ')} failed: ${r.stderr}`);
+  if (r.status !== 0) throw new Error(`happier ${args.join(' ')} failed: ${r.stderr}${r.stdout}`);
   return { ...r, ms: performance.now() - t0 };
 };
 const sshCmd = `ssh -p ${peer.port} -i ${peer.clientKey} -o UserKnownHostsFile=${knownHosts} -o StrictHostKeyChecking=yes -o BatchMode=yes`;
