@@ -27,15 +27,12 @@ export function claudeConversations(root: string, subjects: readonly Conversatio
   const out = new Map<string, boolean>();
   const projects = join(root, 'projects');
   const folders = names(projects);
+  // No project folder at all: nothing to find, and no cwd worth resolving.
+  if (!folders || folders.size === 0) return new Map(subjects.map((s) => [s.vendorSessionId, false]));
   const listings = new Map<string, Set<string> | null>();
   const folderOf = new Map<string, string | null>();
   for (const s of subjects) {
     const id = s.vendorSessionId.toLowerCase();
-    // No project folder at all: nothing to find, and no cwd worth resolving.
-    if (!folders || folders.size === 0) {
-      out.set(s.vendorSessionId, false);
-      continue;
-    }
     let folder = folderOf.get(s.cwd);
     if (folder === undefined) {
       folder = projectFolder(folders, s.cwd);

@@ -1,6 +1,6 @@
-import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConversationCheck, ConversationSubject, ProviderContext } from '../provider.js';
+import { namesIn } from '../tolerant-read.js';
 import { withOpencodeDb } from './opencode-db-access.js';
 import { opencodeDbPath, opencodeStorageDir } from './opencode-home.js';
 
@@ -17,18 +17,10 @@ export async function opencodeConversations(ctx: ProviderContext, subjects: read
   });
   if (access.kind === 'unusable') return new Map();
   const inDb = access.kind === 'ok' ? access.value : new Set<string>();
+  // One listing per project folder, not a stat per session and project.
   const sessionsDir = join(opencodeStorageDir(ctx.env, ctx.homeDir), 'session');
-  const projects = readdirOrEmpty(sessionsDir);
-  const inStorage = (id: string) => projects.some((p) => existsSync(join(sessionsDir, p, `${id}.json`)));
-  return new Map(ids.map((id) => [id, inDb.has(id) || inStorage(id)]));
-}
-
-function readdirOrEmpty(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
+  const inStorage = new Set(namesIn(sessionsDir).flatMap((p) => namesIn(join(sessionsDir, p))));
+  return new Map(ids.map((id) => [id, inDb.has(id) || inStorage.has(`${id}.json`)]));
 }
 
 export const conversationsOnDisk: ConversationCheck = opencodeConversations;

@@ -1,8 +1,9 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OpencodeSessionRow } from './opencode-db-sessions.js';
 import { epochMs } from './opencode-db-sessions.js';
 import { isOpencodeSessionId } from './opencode-session-id.js';
+import { namesIn, readJsonObject } from '../tolerant-read.js';
 
 /**
  * OpenCode up to 1.1 kept one JSON file per record:
@@ -23,9 +24,9 @@ export interface RawOpencodeMessage {
 
 export function listStorageSessions(storageDir: string): StorageSession[] {
   const out: StorageSession[] = [];
-  for (const project of safeReaddir(join(storageDir, 'session'))) {
+  for (const project of namesIn(join(storageDir, 'session'))) {
     const dir = join(storageDir, 'session', project);
-    for (const name of safeReaddir(dir)) {
+    for (const name of namesIn(dir)) {
       if (!name.endsWith('.json')) continue;
       const session = readStorageSessionFile(storageDir, join(dir, name));
       if (session) out.push(session);
@@ -36,7 +37,7 @@ export function listStorageSessions(storageDir: string): StorageSession[] {
 
 export function findStorageSession(storageDir: string, id: string): StorageSession | null {
   if (!isOpencodeSessionId(id)) return null;
-  for (const project of safeReaddir(join(storageDir, 'session'))) {
+  for (const project of namesIn(join(storageDir, 'session'))) {
     const session = readStorageSessionFile(storageDir, join(storageDir, 'session', project, `${id}.json`));
     if (session) return session;
   }
@@ -48,7 +49,7 @@ export function readStorageMessages(storageDir: string, sessionId: string): { me
   let skipped = 0;
   const messages: RawOpencodeMessage[] = [];
   const messageDir = join(storageDir, 'message', sessionId);
-  for (const name of safeReaddir(messageDir)) {
+  for (const name of namesIn(messageDir)) {
     if (!name.endsWith('.json')) continue;
     const info = readJsonObject(join(messageDir, name));
     if (!info) {
@@ -58,7 +59,7 @@ export function readStorageMessages(storageDir: string, sessionId: string): { me
     const id = typeof info.id === 'string' ? info.id : name.slice(0, -5);
     const parts: Record<string, unknown>[] = [];
     const partDir = join(storageDir, 'part', id);
-    for (const partName of safeReaddir(partDir).sort()) {
+    for (const partName of namesIn(partDir).sort()) {
       if (!partName.endsWith('.json')) continue;
       const part = readJsonObject(join(partDir, partName));
       if (part) parts.push(part);
@@ -79,12 +80,12 @@ function readStorageSessionFile(storageDir: string, path: string): StorageSessio
   if (typeof parentID === 'string' && parentID !== '') return null;
   const time = (info.time ?? {}) as { created?: unknown; updated?: unknown };
   const messageDir = join(storageDir, 'message', id);
-  const messageFiles = safeReaddir(messageDir).filter((n) => n.endsWith('.json'));
+  const messageFiles = namesIn(messageDir).filter((n) => n.endsWith('.json'));
   let sizeBytes = 0;
   for (const name of messageFiles) {
     sizeBytes += fileSize(join(messageDir, name));
     const partDir = join(storageDir, 'part', name.slice(0, -5));
-    for (const part of safeReaddir(partDir)) sizeBytes += fileSize(join(partDir, part));
+    for (const part of namesIn(partDir)) sizeBytes += fileSize(join(partDir, part));
   }
   const createdMs = epochMs(time.created);
   return {
@@ -97,23 +98,6 @@ function readStorageSessionFile(storageDir: string, path: string): StorageSessio
     sizeBytes,
     path,
   };
-}
-
-function readJsonObject(path: string): Record<string, unknown> | null {
-  try {
-    const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
-}
-
-function safeReaddir(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
 }
 
 function fileSize(path: string): number {
